@@ -1,0 +1,222 @@
+#include "config/config_loader.h"
+
+#include <bit>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "config/duration.h"
+#include "config/yaml_scalar.h"
+#include "core/hex.h"
+#include "core/pci_address.h"
+#include "core/spec_check.h"
+
+namespace pcie_bar {
+
+namespace {
+
+constexpr uint64_t kMaxIterations = 1'000'000'000;
+constexpr uint64_t kMaxSimSize = 1ull << 30;
+
+bool is_access_width(uint64_t w) { return w == 1 || w == 2 || w == 4 || w == 8; }
+
+Backend decode_backend(const YamlField& f) {
+  std::string s = f.str();
+  if (s == "sim") return Backend::kSim;
+  if (s == "vfio") return Backend::kVfio;
+  if (s == "uio") return Backend::kUio;
+  if (s == "sysfs") return Backend::kSysfs;
+  f.fail("'" + s + "' is not a backend (sim, vfio, uio or sysfs)");
+}
+
+void decode_window(const YamlField& f, Window& w) {
+  f.expect_keys({"offset", "size"});
+  if (f["offset"].present()) w.offset = f["offset"].size();
+  if (f["size"].present()) w.size = f["size"].size();
+  if (w.size == 0) f["size"].fail("must be greater than 0");
+}
+
+void decode_access(const YamlField& f, AccessSpec& a) {
+  f.expect_keys({"width", "method"});
+  if (f["width"].present()) {
+    uint64_t w = f["width"].u64();
+    if (!is_access_width(w)) f["width"].fail(std::to_string(w) + " is not an access width (1, 2, 4 or 8)");
+    a.width = static_cast<unsigned>(w);
+  }
+  if (f["method"].present()) {
+    std::string m = f["method"].str();
+    if (m == "mmap") a.method = AccessMethod::kMmap;
+    else if (m == "syscall") a.method = AccessMethod::kSyscall;
+    else f["method"].fail("'" + m + "' is not an access method (mmap or syscall)");
+  }
+}
+
+void decode_sweep(const YamlField& f, SweepSpec& s) {
+  f.expect_keys({"interval", "block_sizes", "iterations"});
+  if (YamlField iv = f["interval"]; iv.present()) {
+    auto d = parse_duration(iv.str());
+    if (!d) iv.fail("'" + iv.str() + "' is not a duration (e.g. 500ms, 60s, 5m, 1h)");
+    if (d->count() < 100) iv.fail("must be at least 100ms");
+    s.interval = *d;
+  }
+  if (YamlField bs = f["block_sizes"]; bs.present()) {
+    s.block_sizes.clear();
+    if (bs.length() == 0) bs.fail("must list at least one block size");
+    std::set<uint64_t> seen;
+    for (std::size_t i = 0; i < bs.length(); ++i) {
+      uint64_t b = bs.at(i).size();
+      if (!std::has_single_bit(b)) bs.at(i).fail(std::to_string(b) + " is not a power of two");
+      if (!seen.insert(b).second) bs.at(i).fail(std::to_string(b) + " is listed twice");
+      s.block_sizes.push_back(b);
+    }
+  }
+  if (YamlField it = f["iterations"]; it.present()) {
+    it.expect_keys({"read", "write", "rw"});
+    for (auto [key, slot] : {std::pair{"read", &s.iterations.read}, std::pair{"write", &s.iterations.write},
+                             std::pair{"rw", &s.iterations.rw}}) {
+      if (!it[key].present()) continue;
+      *slot = it[key].u64(kMaxIterations);
+      if (*slot == 0) it[key].fail("must be at least 1");
+    }
+  }
+}
+
+VerifySpec decode_probe(const YamlField& f) {
+  f.expect_keys({"offset", "value", "width", "restore"});
+  VerifySpec p;
+  p.offset = f["offset"].size();
+  if (f["width"].present()) {
+    uint64_t w = f["width"].u64();
+    if (!is_access_width(w)) f["width"].fail(std::to_string(w) + " is not a probe width (1, 2, 4 or 8)");
+    p.width = static_cast<unsigned>(w);
+  }
+  if (f["value"].present()) {
+    p.value = f["value"].u64();
+    if (p.width < 8 && p.value >> (8 * p.width)) f["value"].fail(hex(p.value) + " does not fit in " + std::to_string(p.width) + " bytes");
+  }
+  if (f["restore"].present()) p.restore = f["restore"].boolean();
+  if (p.offset % p.width) f["offset"].fail(hex(p.offset) + " is not aligned to the probe width " + std::to_string(p.width));
+  return p;
+}
+
+void decode_verify(const YamlField& f, std::vector<VerifySpec>& out) {
+  out.clear();
+  std::set<uint64_t> seen;
+  for (std::size_t i = 0; i < f.length(); ++i) {
+    out.push_back(decode_probe(f.at(i)));
+    if (!seen.insert(out.back().offset).second) f.at(i)["offset"].fail(hex(out.back().offset) + " is probed twice");
+  }
+}
+
+// Cross-field checks that need no BAR size.
+void check_consistency(const YamlField& f, const DeviceSpec& d) {
+  if (d.window.offset % d.access.width)
+    f["window"]["offset"].fail(hex(d.window.offset) + " is not aligned to the access width " + std::to_string(d.access.width));
+  for (std::size_t i = 0; i < d.sweep.block_sizes.size(); ++i) {
+    if (d.sweep.block_sizes[i] > d.window.size) {
+      YamlField at = f["sweep"]["block_sizes"].present() ? f["sweep"]["block_sizes"].at(i) : f["window"]["size"];
+      at.fail("block size " + std::to_string(d.sweep.block_sizes[i]) + " exceeds the window size " + std::to_string(d.window.size));
+    }
+  }
+}
+
+// Finds the YAML field a SpecProblem key names ("window.size", "verify[1].offset").
+YamlField field_for_key(const YamlField& device, const std::string& key) {
+  YamlField f = device;
+  std::stringstream parts(key);
+  for (std::string part; std::getline(parts, part, '.');) {
+    auto bracket = part.find('[');
+    f = f[part.substr(0, bracket)];
+    if (bracket != std::string::npos) f = f.at(std::stoul(part.substr(bracket + 1)));
+  }
+  return f;
+}
+
+DeviceSpec decode_device(const YamlField& f) {
+  f.expect_keys({"name", "backend", "address", "bar", "sim", "window", "access", "writes", "sweep", "verify"});
+  DeviceSpec d;
+  d.name = f["name"].str();
+  if (d.name.empty()) f["name"].fail("must not be empty");
+  d.backend = decode_backend(f["backend"]);
+  if (d.backend == Backend::kSim) {
+    if (f["address"].present()) f["address"].fail("not used by backend sim (remove it)");
+  } else {
+    auto addr = canonical_pci_address(f["address"].str());
+    if (!addr) f["address"].fail("'" + f["address"].str() + "' is not a PCI address (e.g. 0000:22:00.0 or 22:00.0)");
+    d.address = *addr;
+    if (f["sim"].present()) f["sim"].fail("only for backend sim");
+    d.writes.enabled = false;  // real hardware: writes are opt-in
+  }
+  if (f["bar"].present()) d.bar = static_cast<unsigned>(f["bar"].u64(5));
+  if (YamlField s = f["sim"]; s.present()) {
+    s.expect_keys({"size", "path"});
+    if (s["size"].present()) d.sim.size = s["size"].size();
+    if (d.sim.size == 0 || d.sim.size > kMaxSimSize) s["size"].fail("must be between 1 and 1GiB");
+    if (s["path"].present()) d.sim.path = s["path"].str();
+  }
+  if (f["window"].present()) decode_window(f["window"], d.window);
+  if (f["access"].present()) decode_access(f["access"], d.access);
+  if (YamlField w = f["writes"]; w.present()) {
+    w.expect_keys({"enabled", "restore"});
+    if (w["enabled"].present()) d.writes.enabled = w["enabled"].boolean();
+    if (w["restore"].present()) d.writes.restore = w["restore"].boolean();
+  }
+  if (f["sweep"].present()) decode_sweep(f["sweep"], d.sweep);
+  if (f["verify"].present()) decode_verify(f["verify"], d.verify);
+  check_consistency(f, d);
+  if (d.backend == Backend::kSim) {
+    if (auto p = check_fits_bar(d, d.sim.size)) field_for_key(f, p->key).fail(p->message);
+  }
+  return d;
+}
+
+}  // namespace
+
+DeviceSpec default_device_spec(Backend backend, const std::string& address) {
+  DeviceSpec d;
+  d.backend = backend;
+  d.address = address;
+  if (backend != Backend::kSim) {
+    d.name = address;
+    d.writes.enabled = false;
+  }
+  return d;
+}
+
+Config parse_config(const std::string& yaml_text, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    std::string where = source;
+    if (!e.mark.is_null()) where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
+    throw ConfigError(where + ": YAML syntax error: " + e.msg);
+  }
+  YamlField top(root, "", source);
+  if (!top.present()) top.fail("the file is empty; it needs a 'devices' list");
+  top.expect_keys({"devices"});
+  YamlField devices = top["devices"];
+  if (!devices.present()) devices.fail("required: a list of at least one device");
+  if (devices.length() == 0) devices.fail("must list at least one device");
+  Config cfg;
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < devices.length(); ++i) {
+    cfg.devices.push_back(decode_device(devices.at(i)));
+    if (!names.insert(cfg.devices.back().name).second)
+      devices.at(i)["name"].fail("device name '" + cfg.devices.back().name + "' is used twice");
+  }
+  return cfg;
+}
+
+Config load_config_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path + ": cannot open the config file: " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw ConfigError(path + ": cannot read the config file: " + std::strerror(errno));
+  return parse_config(text.str(), path);
+}
+
+}  // namespace pcie_bar

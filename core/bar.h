@@ -1,0 +1,45 @@
+#pragma once
+// A BAR region as the measurement core sees it, whatever backend opened it.
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace pcie_bar {
+
+// How accesses reach the device: CPU loads/stores on a mapping, or one system call each.
+enum class AccessMethod { kMmap, kSyscall };
+
+// Raised when a device or BAR cannot be opened; the CLI maps it to exit code 3.
+class DeviceError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct BarProperties {
+  uint64_t size = 0;
+  bool prefetchable = false;
+  bool is_64bit = false;
+  // What actually backs the BAR, for the report ("anonymous memory", "/dev/vfio/7 region 0", ...).
+  std::string description;
+};
+
+class Bar {
+ public:
+  virtual ~Bar() = default;
+
+  virtual const BarProperties& properties() const = 0;
+  uint64_t size() const { return properties().size; }
+
+  // Non-null when the BAR is reached by CPU loads and stores (the mmap fast path); the caller
+  // then accesses [mapping(), mapping() + size()) directly with volatile accesses.
+  virtual volatile std::byte* mapping() const { return nullptr; }
+
+  // One access of `width` (1, 2, 4 or 8) bytes at `offset`, which the caller keeps aligned and
+  // inside the BAR. Used when mapping() is null, and by backends that cannot map.
+  virtual uint64_t load(uint64_t offset, unsigned width) = 0;
+  virtual void store(uint64_t offset, unsigned width, uint64_t value) = 0;
+};
+
+}  // namespace pcie_bar

@@ -1,0 +1,70 @@
+#pragma once
+// What to measure on one device: the typed form of one `devices[]` entry of the YAML config.
+// Defaults here are the documented defaults.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/bar.h"
+
+namespace pcie_bar {
+
+enum class Backend { kSim, kVfio, kUio, kSysfs };
+
+const char* backend_name(Backend b);
+
+struct Window {
+  uint64_t offset = 0;
+  uint64_t size = 16 * 1024;
+};
+
+struct SimSpec {
+  uint64_t size = 64 * 1024;
+  std::string path;  // empty: anonymous memory (a memfd)
+};
+
+struct AccessSpec {
+  unsigned width = 8;
+  AccessMethod method = AccessMethod::kMmap;
+};
+
+struct WriteSpec {
+  bool enabled = true;
+  bool restore = true;  // save the window before writing, put it back afterwards
+};
+
+struct Iterations {
+  uint64_t read = 10000;
+  uint64_t write = 10000;
+  uint64_t rw = 5000;
+};
+
+struct SweepSpec {
+  std::chrono::milliseconds interval{60'000};
+  std::vector<uint64_t> block_sizes{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
+  Iterations iterations;
+};
+
+struct VerifySpec {
+  uint64_t offset = 0;
+  uint64_t value = 0x1234567890abcdefULL;
+  unsigned width = 8;
+  bool restore = true;
+};
+
+struct DeviceSpec {
+  std::string name = "sim0";
+  Backend backend = Backend::kSim;
+  std::string address;  // canonical 0000:bb:dd.f; empty for sim
+  unsigned bar = 0;
+  SimSpec sim;
+  Window window;
+  AccessSpec access;
+  WriteSpec writes;
+  SweepSpec sweep;
+  std::vector<VerifySpec> verify{VerifySpec{0x0000}, VerifySpec{0x4000}};
+};
+
+}  // namespace pcie_bar

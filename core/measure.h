@@ -1,0 +1,35 @@
+#pragma once
+// One measurement of one device: open its BAR, run the write-verify probes and the sweep.
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "core/bar.h"
+#include "core/clock.h"
+#include "core/device_spec.h"
+#include "core/sweep.h"
+#include "core/verify.h"
+
+namespace pcie_bar {
+
+struct DeviceRun {
+  DeviceSpec spec;
+  bool opened = false;  // false: `error` says why the BAR could not be opened
+  std::string error;    // empty when the run completed
+  BarProperties bar;
+  std::vector<VerifyResult> verify;
+  SweepResult sweep;
+
+  bool failed_checks() const;  // a verify mismatch or an R+W mismatch
+};
+
+// Probes then sweeps an open BAR. Errors from the device end the run and land in `error`.
+DeviceRun measure_bar(Bar& bar, const DeviceSpec& spec, const Clock& clock,
+                      const std::atomic<bool>* cancel = nullptr);
+
+// Opens the BAR (checking the spec fits it), then measure_bar.
+DeviceRun measure_device(const DeviceSpec& spec, const Clock& clock,
+                         const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace pcie_bar

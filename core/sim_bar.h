@@ -1,0 +1,36 @@
+#pragma once
+// The simulated BAR: memory that behaves like a RAM-backed BAR, so the whole product works
+// without hardware. Backed by a memfd, or by a file when a path is given, so another process
+// (or a test) can look at it, change it, or truncate it to make the "device" fail.
+
+#include <memory>
+
+#include "core/bar.h"
+#include "core/device_spec.h"
+
+namespace pcie_bar {
+
+class SimBar : public Bar {
+ public:
+  // Throws DeviceError when the backing file or memory cannot be set up.
+  static std::unique_ptr<SimBar> open(const SimSpec& spec, AccessMethod method);
+  ~SimBar() override;
+  SimBar(const SimBar&) = delete;
+  SimBar& operator=(const SimBar&) = delete;
+
+  const BarProperties& properties() const override { return props_; }
+  volatile std::byte* mapping() const override { return direct_ ? map_ : nullptr; }
+  uint64_t load(uint64_t offset, unsigned width) override;
+  void store(uint64_t offset, unsigned width, uint64_t value) override;
+
+ private:
+  SimBar(int fd, volatile std::byte* map, BarProperties props, bool direct)
+      : fd_(fd), map_(map), props_(std::move(props)), direct_(direct) {}
+
+  int fd_;
+  volatile std::byte* map_;
+  BarProperties props_;
+  bool direct_;  // AccessMethod::kMmap: accesses go through the mapping, else pread/pwrite
+};
+
+}  // namespace pcie_bar

@@ -1,0 +1,49 @@
+#pragma once
+// The BAR sweep: for every block size, READ, WRITE and R+W inside the window, each op timed
+// on its own and recorded into a latency histogram.
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "core/bar.h"
+#include "core/clock.h"
+#include "core/device_spec.h"
+#include "core/histogram.h"
+
+namespace pcie_bar {
+
+enum class Op { kRead, kWrite, kReadWrite };
+
+const char* op_name(Op op);  // "read", "write", "rw"
+
+struct OpResult {
+  Op op = Op::kRead;
+  uint64_t block_size = 0;
+  uint64_t ops = 0;
+  // Bytes moved over the link: R+W counts both the write and the read-back.
+  uint64_t bytes = 0;
+  // R+W ops whose read-back differed from what was written.
+  uint64_t mismatches = 0;
+  // READ ops whose every byte read back as 0xff (a vanished or disabled device reads so).
+  uint64_t all_ones_reads = 0;
+  // Per-op latency in clock ticks; its sum is the time spent inside timed ops.
+  Histogram latency;
+};
+
+struct SweepResult {
+  std::vector<OpResult> results;  // ordered by block size, then read, write, rw
+  double seconds_per_tick = 0;    // converts OpResult::latency values to seconds
+  bool writes_skipped = false;    // WRITE and R+W not run because writes are disabled
+  bool window_restored = false;   // the window was saved before writing and written back
+  bool cancelled = false;         // stopped early through the cancel flag
+  double wall_seconds = 0;
+};
+
+// Runs the sweep described by spec.window, spec.access, spec.writes and spec.sweep. When
+// `cancel` becomes true the sweep stops after the current op (and still restores the window).
+// Throws DeviceError if a syscall access fails.
+SweepResult run_sweep(Bar& bar, const Clock& clock, const DeviceSpec& spec,
+                      const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace pcie_bar

@@ -1,0 +1,34 @@
+#pragma once
+// Command-line options, node_exporter style (--config.file, --web.listen-address, ...).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/device_spec.h"
+
+namespace pcie_bar {
+
+enum class OutputFormat { kTable, kJson, kCsv };
+
+struct CliOptions {
+  bool help = false;
+  bool version = false;
+  std::string help_text;
+
+  std::string config_file;
+  bool once = false;
+  OutputFormat output = OutputFormat::kTable;
+  std::string device;               // canonical PCI address, from --device or the positional
+  std::optional<Backend> backend;   // --backend
+  bool writes_enabled = false;      // --writes.enabled, for a device given with --device
+};
+
+// Throws ConfigError with a one-line message naming the flag.
+CliOptions parse_cli(int argc, const char* const* argv);
+
+// The devices to measure: from the config file, narrowed by --device, or a device built from
+// --device/--backend, or the simulated default. Throws ConfigError.
+std::vector<DeviceSpec> devices_from(const CliOptions& cli);
+
+}  // namespace pcie_bar

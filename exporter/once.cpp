@@ -1,0 +1,32 @@
+#include "exporter/once.h"
+
+#include "exporter/report.h"
+
+namespace pcie_bar {
+
+int run_once(const CliOptions& cli, const std::vector<DeviceSpec>& devices, std::ostream& out) {
+  const Clock clock = Clock::calibrate();
+  OnceReport report;
+  report.clock_source = clock.source_name();
+  report.clock_fallback_reason = clock.fallback_reason();
+  report.clock_overhead_seconds = clock.overhead_seconds();
+  for (const DeviceSpec& spec : devices) report.devices.push_back(measure_device(spec, clock));
+
+  switch (cli.output) {
+    case OutputFormat::kTable: write_table(report, out); break;
+    case OutputFormat::kJson: write_json(report, out); break;
+    case OutputFormat::kCsv: write_csv(report, out); break;
+  }
+  return exit_code_for(report.devices);
+}
+
+int exit_code_for(const std::vector<DeviceRun>& runs) {
+  bool device_error = false, check_failed = false;
+  for (const DeviceRun& d : runs) {
+    device_error |= !d.error.empty();
+    check_failed |= d.failed_checks();
+  }
+  return device_error ? kExitDeviceError : check_failed ? kExitCheckFailed : kExitOk;
+}
+
+}  // namespace pcie_bar

@@ -1,0 +1,23 @@
+#pragma once
+// Reporters for --once: each turns the same plain results into one output format.
+
+#include <ostream>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/measure.h"
+
+namespace pcie_bar {
+
+struct OnceReport {
+  std::string clock_source;
+  std::string clock_fallback_reason;
+  double clock_overhead_seconds = 0;
+  std::vector<DeviceRun> devices;
+};
+
+void write_table(const OnceReport& report, std::ostream& out);
+void write_json(const OnceReport& report, std::ostream& out);
+void write_csv(const OnceReport& report, std::ostream& out);
+
+}  // namespace pcie_bar

@@ -1,0 +1,73 @@
+#include <nlohmann/json.hpp>
+
+#include "core/hex.h"
+#include "core/stats.h"
+#include "exporter/report.h"
+
+namespace pcie_bar {
+
+namespace {
+
+using nlohmann::json;
+
+json result_json(const OpResult& r, double seconds_per_tick) {
+  OpStats s = op_stats(r, seconds_per_tick);
+  return {{"op", op_name(r.op)},
+          {"block_size", r.block_size},
+          {"ops", r.ops},
+          {"bytes", r.bytes},
+          {"seconds", s.seconds},
+          {"throughput_bytes_per_second", s.throughput_bytes_per_second},
+          {"mismatches", r.mismatches},
+          {"all_ones_reads", r.all_ones_reads},
+          {"latency_seconds",
+           {{"min", s.latency.min}, {"mean", s.latency.mean}, {"p50", s.latency.p50}, {"p99", s.latency.p99},
+            {"max", s.latency.max}}}};
+}
+
+// 64-bit register values as hex strings: JSON numbers lose precision above 2^53.
+json verify_json(const VerifyResult& v) {
+  return {{"offset", v.offset},
+          {"width", v.width},
+          {"status", verify_status_name(v.status)},
+          {"ok", v.ok()},
+          {"original", hex(v.original)},
+          {"written", hex(v.written)},
+          {"read_back", hex(v.read_back)},
+          {"mismatch_bits", hex(v.mismatch_bits)},
+          {"restored", v.restored}};
+}
+
+json device_json(const DeviceRun& d) {
+  json j = {{"name", d.spec.name},
+            {"backend", backend_name(d.spec.backend)},
+            {"address", d.spec.address},
+            {"bar", d.spec.bar},
+            {"bar_size", d.bar.size},
+            {"bar_description", d.bar.description},
+            {"window", {{"offset", d.spec.window.offset}, {"size", d.spec.window.size}}},
+            {"access_width", d.spec.access.width},
+            {"access_method", d.spec.access.method == AccessMethod::kMmap ? "mmap" : "syscall"},
+            {"writes_enabled", d.spec.writes.enabled},
+            {"window_restored", d.sweep.window_restored},
+            {"error", d.error.empty() ? json(nullptr) : json(d.error)},
+            {"results", json::array()},
+            {"verify", json::array()}};
+  for (const OpResult& r : d.sweep.results) j["results"].push_back(result_json(r, d.sweep.seconds_per_tick));
+  for (const VerifyResult& v : d.verify) j["verify"].push_back(verify_json(v));
+  return j;
+}
+
+}  // namespace
+
+void write_json(const OnceReport& report, std::ostream& out) {
+  json j = {{"clock",
+             {{"source", report.clock_source},
+              {"overhead_seconds", report.clock_overhead_seconds},
+              {"fallback_reason", report.clock_fallback_reason}}},
+            {"devices", json::array()}};
+  for (const DeviceRun& d : report.devices) j["devices"].push_back(device_json(d));
+  out << j.dump(2) << '\n';
+}
+
+}  // namespace pcie_bar

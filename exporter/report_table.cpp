@@ -1,0 +1,147 @@
+#include <cstdio>
+
+#include "core/hex.h"
+#include "core/stats.h"
+#include "exporter/report.h"
+#include "exporter/units.h"
+
+namespace pcie_bar {
+
+namespace {
+
+const char* op_label(Op op) {
+  switch (op) {
+    case Op::kRead: return "READ";
+    case Op::kWrite: return "WRITE";
+    case Op::kReadWrite: return "R+W";
+  }
+  return "?";
+}
+
+std::string printf_string(const char* fmt, auto... args) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, fmt, args...);
+  return buf;
+}
+
+// The first line says plainly what is being measured, above all when it is not hardware.
+void write_device_header(const DeviceRun& d, const OnceReport& report, std::ostream& out) {
+  if (d.spec.backend == Backend::kSim) {
+    out << "Device " << d.spec.name << ": SIMULATED BAR (backend sim) - no PCIe hardware is measured; "
+        << "figures show this host's memory\n";
+  } else {
+    out << "Device " << d.spec.name << ": PCI " << d.spec.address << " BAR" << d.spec.bar << " via backend "
+        << backend_name(d.spec.backend) << "\n";
+  }
+  if (!d.opened) return;
+  out << "  BAR" << d.spec.bar << " size:  " << d.bar.size << " bytes (" << hex(d.bar.size) << "), "
+      << d.bar.description << "\n"
+      << "  Window:     " << hex(d.spec.window.offset, 4) << " + " << hex(d.spec.window.size, 4) << " ("
+      << format_bytes(d.spec.window.size) << ")\n"
+      << "  Access:     " << d.spec.access.width << "-byte accesses via "
+      << (d.spec.access.method == AccessMethod::kMmap ? "mmap" : "syscalls (pread/pwrite)") << "\n"
+      << "  Writes:     "
+      << (!d.spec.writes.enabled ? "disabled (WRITE, R+W and write-verify are skipped)"
+          : d.spec.writes.restore ? "enabled; the window is saved and restored"
+                                  : "enabled; the window is NOT restored")
+      << "\n"
+      << "  Clock:      " << report.clock_source << ", " << format_seconds(report.clock_overhead_seconds)
+      << " overhead per timed op (median)"
+      << (report.clock_fallback_reason.empty() ? "" : "; TSC not used: " + report.clock_fallback_reason) << "\n";
+}
+
+void write_hexdump(const std::vector<std::byte>& bytes, uint64_t base, std::ostream& out) {
+  for (std::size_t row = 0; row < bytes.size(); row += 16) {
+    std::string hexpart, text;
+    for (std::size_t i = row; i < row + 16; ++i) {
+      if (i < bytes.size()) {
+        auto b = static_cast<unsigned>(bytes[i]);
+        hexpart += printf_string("%02x ", b);
+        text += (b >= 0x20 && b < 0x7f) ? static_cast<char>(b) : '.';
+      } else {
+        hexpart += "   ";
+      }
+    }
+    out << printf_string("%08llx: ", static_cast<unsigned long long>(base + row)) << hexpart << " |" << text << "|\n";
+  }
+}
+
+void write_verify(const VerifyResult& v, std::ostream& out) {
+  out << "\n--- Write-verify at offset " << hex(v.offset, 4) << " ---\n"
+      << "Reading " << v.before.size() << " bytes from offset " << hex(v.offset, 4) << ":\nInitial contents:\n";
+  write_hexdump(v.before, v.offset, out);
+  if (v.status == VerifyStatus::kSkipped) {
+    out << "Write-verify skipped: writes are disabled for this device\n";
+    return;
+  }
+  out << "\nWriting " << 8 * v.width << "-bit value " << hex(v.written, 2 * static_cast<int>(v.width))
+      << " to offset " << hex(v.offset, 4) << "\n"
+      << "Reading " << v.after.size() << " bytes again from offset " << hex(v.offset, 4) << ":\nUpdated contents:\n";
+  write_hexdump(v.after, v.offset, out);
+  if (v.ok()) {
+    out << "OK   write verification successful: " << hex(v.read_back, 2 * static_cast<int>(v.width));
+  } else {
+    out << "FAIL write verification failed: wrote " << hex(v.written, 2 * static_cast<int>(v.width))
+        << ", read back " << hex(v.read_back, 2 * static_cast<int>(v.width)) << ", mismatching bits "
+        << hex(v.mismatch_bits, 2 * static_cast<int>(v.width));
+  }
+  out << (v.restored ? " (original value " + hex(v.original, 2 * static_cast<int>(v.width)) + " restored)\n" : "\n");
+}
+
+void write_results(const DeviceRun& d, std::ostream& out) {
+  out << "\n=== BENCHMARK RESULTS: " << d.spec.name << " (throughput in MB/s = 10^6 bytes/s; R+W counts "
+      << "bytes written plus bytes read) ===\n"
+      << "OP    | Block Size |    Ops | Throughput |      Min |     Mean |      p50 |      p99 |      Max | Mismatches\n"
+      << "------|------------|--------|------------|----------|----------|----------|----------|----------|-----------\n";
+  for (const OpResult& r : d.sweep.results) {
+    OpStats s = op_stats(r, d.sweep.seconds_per_tick);
+    out << printf_string("%-5s | %10s | %6llu | %10s", op_label(r.op), format_bytes(r.block_size).c_str(),
+                         static_cast<unsigned long long>(r.ops), format_mb_per_s(s.throughput_bytes_per_second).c_str());
+    for (double t : {s.latency.min, s.latency.mean, s.latency.p50, s.latency.p99, s.latency.max})
+      out << " | " << pad_left(format_seconds(t), 8);
+    out << " | " << pad_left(r.op == Op::kReadWrite ? std::to_string(r.mismatches) : "-", 10) << "\n";
+  }
+}
+
+void write_summary(const DeviceRun& d, std::ostream& out) {
+  out << "\n=== PERFORMANCE SUMMARY: " << d.spec.name << " ===\n";
+  auto summary = summarize(d.sweep);
+  for (const OpSummary& s : summary)
+    out << printf_string("Best %-5s throughput:    %10s MB/s with %s blocks\n", op_label(s.op),
+                         format_mb_per_s(s.best_throughput).c_str(), format_bytes(s.best_block_size).c_str());
+  for (const OpSummary& s : summary)
+    out << printf_string("Average %-5s throughput: %10s MB/s\n", op_label(s.op), format_mb_per_s(s.average_throughput).c_str());
+  uint64_t mismatches = 0, all_ones = 0;
+  for (const OpResult& r : d.sweep.results) mismatches += r.mismatches, all_ones += r.all_ones_reads;
+  std::size_t probes_ok = 0, probes_run = 0;
+  for (const VerifyResult& v : d.verify) probes_run += v.status != VerifyStatus::kSkipped, probes_ok += v.ok();
+  if (d.sweep.writes_skipped) out << "WRITE and R+W skipped: writes are disabled for this device\n";
+  if (all_ones) out << "WARNING: " << all_ones << " READ ops returned all-ones (0xff...): device gone or memory decoding off?\n";
+  out << "Result: " << (d.failed_checks() ? "FAIL" : "OK") << " (" << mismatches << " R+W mismatches, " << probes_ok
+      << "/" << probes_run << " write-verify probes ok"
+      << (d.sweep.window_restored ? ", window restored" : "") << ", sweep took "
+      << format_seconds(d.sweep.wall_seconds) << ")\n";
+}
+
+}  // namespace
+
+void write_table(const OnceReport& report, std::ostream& out) {
+  bool first = true;
+  for (const DeviceRun& d : report.devices) {
+    if (!first) out << "\n";
+    first = false;
+    write_device_header(d, report, out);
+    if (!d.opened) {
+      out << "ERROR: " << d.error << "\n";
+      continue;
+    }
+    for (const VerifyResult& v : d.verify) write_verify(v, out);
+    if (!d.sweep.results.empty()) {
+      write_results(d, out);
+      write_summary(d, out);
+    }
+    if (!d.error.empty()) out << "ERROR: the run stopped: " << d.error << "\n";
+  }
+}
+
+}  // namespace pcie_bar

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the build and the tests need; quiet when nothing is missing.
+# Usage: scripts/deps.sh [build|test]   (test adds what the test suite runs: prometheus, promtool, curl)
+set -euo pipefail
+
+build_pkgs=(g++ cmake make ccache git pkg-config
+            libprometheus-cpp-dev libcxxopts-dev libyaml-cpp-dev nlohmann-json3-dev
+            libgtest-dev libgmock-dev)
+test_pkgs=()
+
+want=("${build_pkgs[@]}")
+[ "${1:-build}" = test ] && want+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "scripts/deps.sh: missing packages: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "scripts/deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

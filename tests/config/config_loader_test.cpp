@@ -1,0 +1,158 @@
+#include "config/config_loader.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace pcie_bar {
+namespace {
+
+std::string error_of(const std::string& yaml) {
+  try {
+    parse_config(yaml, "t.yml");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+const char* kGood = R"(devices:
+  - name: sim0
+    backend: sim
+    sim: {size: 65536}
+    window: {offset: 0x0, size: 0x4000}
+    access: {width: 8, method: mmap}
+    writes: {enabled: true, restore: true}
+    sweep:
+      interval: 60s
+      block_sizes: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096]
+      iterations: {read: 10000, write: 10000, rw: 5000}
+    verify:
+      - {offset: 0x0000, value: 0x1234567890abcdef, width: 8}
+      - {offset: 0x4000}
+)";
+
+TEST(ConfigLoader, DecodesTheDocumentedExample) {
+  Config c = parse_config(kGood, "t.yml");
+  ASSERT_EQ(c.devices.size(), 1u);
+  const DeviceSpec& d = c.devices[0];
+  EXPECT_EQ(d.name, "sim0");
+  EXPECT_EQ(d.backend, Backend::kSim);
+  EXPECT_EQ(d.window.size, 0x4000u);
+  EXPECT_EQ(d.sweep.interval, std::chrono::seconds(60));
+  EXPECT_EQ(d.sweep.block_sizes.size(), 13u);
+  EXPECT_EQ(d.sweep.iterations.rw, 5000u);
+  ASSERT_EQ(d.verify.size(), 2u);
+  EXPECT_EQ(d.verify[1].offset, 0x4000u);
+  EXPECT_EQ(d.verify[1].value, 0x1234567890abcdefULL);
+}
+
+TEST(ConfigLoader, RealDevicesAcceptShortAddressesAndDefaultToNoWrites) {
+  Config c = parse_config("devices:\n  - {name: fpga, backend: vfio, address: \"22:00.0\", bar: 2}\n", "t.yml");
+  EXPECT_EQ(c.devices[0].address, "0000:22:00.0");
+  EXPECT_EQ(c.devices[0].bar, 2u);
+  EXPECT_FALSE(c.devices[0].writes.enabled);
+  Config w = parse_config("devices:\n  - {name: f, backend: uio, address: 0000:01:00.0, writes: {enabled: true}}\n", "t.yml");
+  EXPECT_TRUE(w.devices[0].writes.enabled);
+}
+
+TEST(ConfigLoader, SizesAcceptBinarySuffixes) {
+  Config c = parse_config("devices:\n  - {name: s, backend: sim, sim: {size: 1MiB}, window: {size: 64KiB}}\n", "t.yml");
+  EXPECT_EQ(c.devices[0].sim.size, 1u << 20);
+  EXPECT_EQ(c.devices[0].window.size, 64u << 10);
+}
+
+TEST(ConfigLoader, ShippedExampleConfigsAreValid) {
+  for (const auto& entry : std::filesystem::directory_iterator(PCIE_BAR_SOURCE_DIR "/config/examples")) {
+    EXPECT_NO_THROW(load_config_file(entry.path().string())) << entry.path();
+  }
+}
+
+struct BadCase {
+  const char* what;
+  const char* yaml;
+  const char* expected;  // the whole message after "t.yml:"
+};
+
+class BadConfigTest : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(BadConfigTest, FailsWithOneLineNamingWhereAndWhat) {
+  std::string msg = error_of(GetParam().yaml);
+  EXPECT_EQ(msg, std::string("t.yml:") + GetParam().expected);
+  EXPECT_EQ(msg.find('\n'), std::string::npos);
+}
+
+const BadCase kBadCases[] = {
+    {"syntax", "devices: [\n  - name: a\n", "2:3: YAML syntax error: illegal block entry"},
+    {"empty", "", " the file is empty; it needs a 'devices' list"},
+    {"unknown top key", "device: []\n", "1:1: device: unknown key (did you mean 'devices'?); known keys: devices"},
+    {"unknown device key", "devices:\n  - {name: a, backend: sim, windw: {size: 64}}\n",
+     "2:29: devices[0].windw: unknown key (did you mean 'window'?); known keys: name, backend, address, bar, sim, "
+     "window, access, writes, sweep, verify"},
+    {"duplicate key", "devices:\n  - name: a\n    name: b\n    backend: sim\n", "3:5: devices[0].name: key given twice"},
+    {"missing name", "devices:\n  - {backend: sim}\n", "2:5: devices[0].name: required: a string"},
+    {"missing backend", "devices:\n  - {name: a}\n", "2:5: devices[0].backend: required: a string"},
+    {"bad backend", "devices:\n  - {name: a, backend: dpdk}\n",
+     "2:24: devices[0].backend: 'dpdk' is not a backend (sim, vfio, uio or sysfs)"},
+    {"missing address", "devices:\n  - {name: a, backend: vfio}\n", "2:5: devices[0].address: required: a string"},
+    {"bad address", "devices:\n  - {name: a, backend: vfio, address: 22:00}\n",
+     "2:39: devices[0].address: '22:00' is not a PCI address (e.g. 0000:22:00.0 or 22:00.0)"},
+    {"wrong type", "devices:\n  - {name: a, backend: sim, window: {size: [1]}}\n",
+     "2:44: devices[0].window.size: expected a size in bytes, got a list"},
+    {"negative", "devices:\n  - {name: a, backend: sim, sweep: {iterations: {read: -5}}}\n",
+     "2:56: devices[0].sweep.iterations.read: '-5' is not a non-negative integer that fits in 64 bits"},
+    {"hex overflow", "devices:\n  - {name: a, backend: sim, window: {offset: 0x10000000000000000}}\n",
+     "2:46: devices[0].window.offset: '0x10000000000000000' is not a size (an integer, or an integer with KiB, MiB or GiB)"},
+    {"huge iterations", "devices:\n  - {name: a, backend: sim, sweep: {iterations: {rw: 99999999999}}}\n",
+     "2:54: devices[0].sweep.iterations.rw: 99999999999 is too large (at most 1000000000)"},
+    {"window outside bar", "devices:\n  - {name: a, backend: sim, window: {offset: 0x10000}}\n",
+     "2:46: devices[0].window.offset: 0x10000 is outside the BAR0 size 0x10000"},
+    {"window too big", "devices:\n  - {name: a, backend: sim, sim: {size: 4096}, verify: [], window: {size: 8192}}\n",
+     "2:75: devices[0].window.size: window 0x0+0x2000 ends beyond the BAR0 size 0x1000"},
+    {"verify outside bar", "devices:\n  - {name: a, backend: sim, verify: [{offset: 0x10000}]}\n",
+     "2:47: devices[0].verify[0].offset: probe 0x10000 (8 bytes) is outside the BAR0 size 0x10000"},
+    {"window misaligned", "devices:\n  - {name: a, backend: sim, window: {offset: 4}}\n",
+     "2:46: devices[0].window.offset: 0x4 is not aligned to the access width 8"},
+    {"verify misaligned", "devices:\n  - {name: a, backend: sim, verify: [{offset: 6, width: 4}]}\n",
+     "2:47: devices[0].verify[0].offset: 0x6 is not aligned to the probe width 4"},
+    {"block not power of two", "devices:\n  - {name: a, backend: sim, sweep: {block_sizes: [1, 24]}}\n",
+     "2:54: devices[0].sweep.block_sizes[1]: 24 is not a power of two"},
+    {"block exceeds window", "devices:\n  - {name: a, backend: sim, window: {size: 1024}, sweep: {block_sizes: [4096]}}\n",
+     "2:73: devices[0].sweep.block_sizes[0]: block size 4096 exceeds the window size 1024"},
+    {"bad width", "devices:\n  - {name: a, backend: sim, access: {width: 3}}\n",
+     "2:45: devices[0].access.width: 3 is not an access width (1, 2, 4 or 8)"},
+    {"bad method", "devices:\n  - {name: a, backend: sim, access: {method: dma}}\n",
+     "2:46: devices[0].access.method: 'dma' is not an access method (mmap or syscall)"},
+    {"duplicate names", "devices:\n  - {name: a, backend: sim}\n  - {name: a, backend: sim}\n",
+     "3:12: devices[1].name: device name 'a' is used twice"},
+    {"bad duration", "devices:\n  - {name: a, backend: sim, sweep: {interval: 10 minutes}}\n",
+     "2:47: devices[0].sweep.interval: '10 minutes' is not a duration (e.g. 500ms, 60s, 5m, 1h)"},
+    {"value too wide", "devices:\n  - {name: a, backend: sim, verify: [{offset: 0, width: 2, value: 0x12345}]}\n",
+     "2:67: devices[0].verify[0].value: 0x12345 does not fit in 2 bytes"},
+    {"bad bool", "devices:\n  - {name: a, backend: sim, writes: {enabled: yes please}}\n",
+     "2:47: devices[0].writes.enabled: 'yes please' is not true or false"},
+    {"sim keys on vfio", "devices:\n  - {name: a, backend: vfio, address: 01:00.0, sim: {size: 1}}\n",
+     "2:53: devices[0].sim: only for backend sim"},
+    {"bar out of range", "devices:\n  - {name: a, backend: sim, bar: 6}\n", "2:34: devices[0].bar: 6 is too large (at most 5)"},
+    {"devices not a list", "devices: {name: a}\n", "1:10: devices: expected a list, got a mapping"},
+    {"no devices", "devices: []\n", "1:10: devices: must list at least one device"},
+};
+
+INSTANTIATE_TEST_SUITE_P(Kinds, BadConfigTest, ::testing::ValuesIn(kBadCases),
+                         [](const auto& info) {
+                           std::string n = info.param.what;
+                           for (char& c : n) if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return n;
+                         });
+
+TEST(ConfigLoader, MissingFileNamesThePath) {
+  try {
+    load_config_file("/nonexistent/pcie.yml");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), "/nonexistent/pcie.yml: cannot open the config file: No such file or directory");
+  }
+}
+
+}  // namespace
+}  // namespace pcie_bar

@@ -1,0 +1,94 @@
+#include "core/block_io.h"
+
+#include <gtest/gtest.h>
+
+#include <numeric>
+
+#include "tests/core/fake_bar.h"
+
+namespace pcie_bar {
+namespace {
+
+using testing::FakeBar;
+
+TEST(NextAccessWidth, UsesTheWidestAlignedAccessThatFits) {
+  EXPECT_EQ(next_access_width(0, 4096, 8), 8u);
+  EXPECT_EQ(next_access_width(0, 4096, 4), 4u);
+  EXPECT_EQ(next_access_width(4, 4, 8), 4u);   // aligned to 4 only
+  EXPECT_EQ(next_access_width(0, 2, 8), 2u);   // block smaller than the width
+  EXPECT_EQ(next_access_width(3, 5, 8), 1u);   // odd offset
+  EXPECT_EQ(next_access_width(6, 10, 8), 2u);
+}
+
+class BlockIoWidthTest : public ::testing::TestWithParam<unsigned> {};
+
+TEST_P(BlockIoWidthTest, NeverAccessesWiderThanTheWidthAndCoversTheBlockOnce) {
+  const unsigned width = GetParam();
+  for (uint64_t len : {1u, 2u, 4u, 8u, 16u, 64u, 4096u}) {
+    for (uint64_t off : {0u, 8u, 64u}) {
+      FakeBar bar(8192);
+      BlockIo io(bar, width);
+      std::vector<std::byte> data(len, std::byte{0x5a});
+      io.write(off, data.data(), len);
+      io.read(off, data.data(), len);
+      uint64_t written = 0, read = 0;
+      for (const auto& a : bar.accesses) {
+        EXPECT_LE(a.width, width);
+        EXPECT_LE(a.width, len);
+        EXPECT_EQ(a.offset % a.width, 0u) << "misaligned access at " << a.offset;
+        EXPECT_GE(a.offset, off);
+        EXPECT_LE(a.offset + a.width, off + len);
+        (a.is_write ? written : read) += a.width;
+      }
+      EXPECT_EQ(written, len);
+      EXPECT_EQ(read, len);
+      // Whole blocks of at least `width` bytes use only width-sized accesses.
+      if (len >= width) {
+        for (const auto& a : bar.accesses) EXPECT_EQ(a.width, width);
+      }
+      EXPECT_FALSE(bar.out_of_bounds);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Widths, BlockIoWidthTest, ::testing::Values(1u, 2u, 4u, 8u));
+
+TEST(BlockIo, ThirtyTwoBitDeviceNeverSeesA64BitAccessOnAnUnalignedTail) {
+  FakeBar bar(64);
+  BlockIo io(bar, 4);
+  std::vector<std::byte> data(14);
+  io.write(2, data.data(), data.size());  // 2..16: 2 + 4 + 4 + 4
+  ASSERT_EQ(bar.accesses.size(), 4u);
+  EXPECT_EQ(bar.accesses[0].width, 2u);
+  EXPECT_EQ(bar.accesses[1].width, 4u);
+  EXPECT_EQ(bar.accesses[3].offset, 12u);
+}
+
+TEST(BlockIo, RoundTripsBytesThroughBothPaths) {
+  for (bool mapped : {false, true}) {
+    FakeBar bar(256, mapped);
+    BlockIo io(bar, 8);
+    std::vector<std::byte> in(100), out(100);
+    std::iota(reinterpret_cast<uint8_t*>(in.data()), reinterpret_cast<uint8_t*>(in.data()) + in.size(), uint8_t{1});
+    io.write(8, in.data(), in.size());
+    io.read(8, out.data(), out.size());
+    EXPECT_EQ(in, out) << (mapped ? "mapped" : "load/store");
+    EXPECT_EQ(std::memcmp(bar.memory().data() + 8, in.data(), in.size()), 0);
+  }
+}
+
+TEST(BlockIo, FoldIsAllOnesOnlyWhenEveryByteIsFf) {
+  for (bool mapped : {false, true}) {
+    FakeBar bar(64, mapped);
+    BlockIo io(bar, 8);
+    std::memset(bar.memory().data(), 0xff, 64);
+    EXPECT_EQ(io.read_and_fold(0, 64), ~uint64_t{0});
+    EXPECT_EQ(io.read_and_fold(4, 2), ~uint64_t{0});  // narrow accesses are widened with ones
+    bar.memory()[37] = std::byte{0xfe};
+    EXPECT_NE(io.read_and_fold(0, 64), ~uint64_t{0});
+    EXPECT_NE(io.read_and_fold(37, 1), ~uint64_t{0});
+  }
+}
+
+}  // namespace
+}  // namespace pcie_bar

@@ -1,0 +1,77 @@
+#include "core/sim_bar.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "core/block_io.h"
+
+namespace pcie_bar {
+namespace {
+
+std::string temp_path(const char* name) {
+  return (std::string(::testing::TempDir()) + "/" + name + "-" + std::to_string(getpid()));
+}
+
+TEST(SimBar, AnonymousBarIsZeroedAndMapped) {
+  auto bar = SimBar::open(SimSpec{4096, ""}, AccessMethod::kMmap);
+  EXPECT_EQ(bar->size(), 4096u);
+  ASSERT_NE(bar->mapping(), nullptr);
+  EXPECT_EQ(bar->load(0, 8), 0u);
+  bar->store(8, 4, 0xcafef00d);
+  EXPECT_EQ(bar->load(8, 4), 0xcafef00du);
+  EXPECT_NE(bar->properties().description.find("simulated"), std::string::npos);
+}
+
+TEST(SimBar, SyscallMethodHasNoMappingAndSeesTheSameBytes) {
+  auto bar = SimBar::open(SimSpec{4096, ""}, AccessMethod::kSyscall);
+  EXPECT_EQ(bar->mapping(), nullptr);
+  for (unsigned w : {1u, 2u, 4u, 8u}) {
+    bar->store(16 * w, w, 0x0102030405060708ULL);
+    uint64_t mask = w == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * w)) - 1;
+    EXPECT_EQ(bar->load(16 * w, w), 0x0102030405060708ULL & mask) << w;
+  }
+}
+
+TEST(SimBar, FileBackedBarIsSharedWithOtherProcessesThroughTheFile) {
+  std::string path = temp_path("simbar");
+  {
+    auto bar = SimBar::open(SimSpec{8192, path}, AccessMethod::kMmap);
+    bar->store(0x100, 8, 0x1122334455667788ULL);
+    struct stat st {};
+    ASSERT_EQ(stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_size, 8192);
+  }
+  std::ifstream f(path, std::ios::binary);
+  f.seekg(0x100);
+  uint64_t v = 0;
+  f.read(reinterpret_cast<char*>(&v), 8);
+  EXPECT_EQ(v, 0x1122334455667788ULL);
+  // Reopening keeps the contents: the file is the device's memory.
+  auto again = SimBar::open(SimSpec{8192, path}, AccessMethod::kSyscall);
+  EXPECT_EQ(again->load(0x100, 8), 0x1122334455667788ULL);
+  unlink(path.c_str());
+}
+
+TEST(SimBar, UnopenablePathIsADeviceErrorNamingThePath) {
+  try {
+    SimBar::open(SimSpec{4096, "/nonexistent-dir/bar"}, AccessMethod::kMmap);
+    FAIL() << "expected DeviceError";
+  } catch (const DeviceError& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent-dir/bar"), std::string::npos) << e.what();
+  }
+}
+
+TEST(SimBar, SyscallReadBeyondATruncatedFileIsADeviceError) {
+  std::string path = temp_path("simbar-trunc");
+  auto bar = SimBar::open(SimSpec{8192, path}, AccessMethod::kSyscall);
+  ASSERT_EQ(truncate(path.c_str(), 0), 0);
+  EXPECT_THROW(bar->load(0x100, 8), DeviceError);
+  unlink(path.c_str());
+}
+
+}  // namespace
+}  // namespace pcie_bar

@@ -1,0 +1,163 @@
+#include "core/sweep.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "tests/core/fake_bar.h"
+
+namespace pcie_bar {
+namespace {
+
+using testing::FakeBar;
+
+DeviceSpec small_spec() {
+  DeviceSpec d;
+  d.window = {0x100, 0x100};
+  d.sweep.block_sizes = {1, 8, 64};
+  d.sweep.iterations = {50, 40, 30};
+  return d;
+}
+
+void fill_random(FakeBar& bar) {
+  std::mt19937 rng(7);
+  for (auto& b : bar.memory()) b = static_cast<std::byte>(rng());
+}
+
+const Clock& test_clock() {
+  static const Clock c = Clock::calibrate();
+  return c;
+}
+
+TEST(Sweep, RunsEveryOpAndBlockSizeWithTheConfiguredCounts) {
+  FakeBar bar(0x1000);
+  DeviceSpec d = small_spec();
+  SweepResult r = run_sweep(bar, test_clock(), d);
+  ASSERT_EQ(r.results.size(), 9u);
+  std::size_t i = 0;
+  for (uint64_t block : d.sweep.block_sizes) {
+    for (auto [op, n] : {std::pair{Op::kRead, 50u}, std::pair{Op::kWrite, 40u}, std::pair{Op::kReadWrite, 30u}}) {
+      const OpResult& o = r.results[i++];
+      EXPECT_EQ(o.op, op);
+      EXPECT_EQ(o.block_size, block);
+      EXPECT_EQ(o.ops, n);
+      EXPECT_EQ(o.latency.count(), n);
+      EXPECT_EQ(o.bytes, n * block * (op == Op::kReadWrite ? 2 : 1));
+      EXPECT_EQ(o.mismatches, 0u);
+    }
+  }
+  EXPECT_FALSE(r.writes_skipped);
+  EXPECT_GT(r.seconds_per_tick, 0.0);
+}
+
+TEST(Sweep, OpsWalkTheWindowAndWrapAtItsEnd) {
+  FakeBar bar(0x1000);
+  DeviceSpec d;
+  d.window = {0x100, 32};  // four 8-byte slots
+  d.writes.enabled = false;
+  d.sweep.block_sizes = {8};
+  d.sweep.iterations.read = 10;
+  run_sweep(bar, test_clock(), d);
+  ASSERT_GE(bar.accesses.size(), 10u);
+  std::vector<uint64_t> timed;
+  for (auto it = bar.accesses.end() - 10; it != bar.accesses.end(); ++it) timed.push_back(it->offset);
+  EXPECT_EQ(timed, (std::vector<uint64_t>{0x100, 0x108, 0x110, 0x118, 0x100, 0x108, 0x110, 0x118, 0x100, 0x108}));
+}
+
+TEST(Sweep, NeverAccessesOutsideTheWindow) {
+  FakeBar bar(0x1000);
+  DeviceSpec d = small_spec();
+  run_sweep(bar, test_clock(), d);
+  for (const auto& a : bar.accesses) {
+    ASSERT_GE(a.offset, d.window.offset);
+    ASSERT_LE(a.offset + a.width, d.window.offset + d.window.size);
+    ASSERT_LE(a.width, d.access.width);
+  }
+  EXPECT_FALSE(bar.out_of_bounds);
+}
+
+TEST(Sweep, RestoreLeavesTheBarByteIdentical) {
+  for (bool mapped : {false, true}) {
+    FakeBar bar(0x1000, mapped);
+    fill_random(bar);
+    const auto before = bar.memory();
+    SweepResult r = run_sweep(bar, test_clock(), small_spec());
+    EXPECT_TRUE(r.window_restored);
+    EXPECT_EQ(bar.memory(), before) << (mapped ? "mapped" : "load/store");
+  }
+}
+
+TEST(Sweep, WithoutRestoreTheWindowKeepsWhatWasWritten) {
+  FakeBar bar(0x1000);
+  fill_random(bar);
+  const auto before = bar.memory();
+  DeviceSpec d = small_spec();
+  d.writes.restore = false;
+  SweepResult r = run_sweep(bar, test_clock(), d);
+  EXPECT_FALSE(r.window_restored);
+  EXPECT_NE(bar.memory(), before);
+}
+
+TEST(Sweep, WritesDisabledMeansNoWriteAtAll) {
+  FakeBar bar(0x1000);
+  DeviceSpec d = small_spec();
+  d.writes.enabled = false;
+  SweepResult r = run_sweep(bar, test_clock(), d);
+  EXPECT_EQ(bar.writes(), 0u);
+  EXPECT_TRUE(r.writes_skipped);
+  ASSERT_EQ(r.results.size(), 3u);
+  for (const OpResult& o : r.results) EXPECT_EQ(o.op, Op::kRead);
+}
+
+TEST(Sweep, ReadWriteCountsBlocksThatReadBackWrong) {
+  FakeBar bar(0x1000);
+  bar.flip_offset = 0x140;  // one word inside the window returns a flipped bit
+  bar.flip_mask = 0x10;
+  DeviceSpec d = small_spec();
+  d.sweep.block_sizes = {64};
+  d.sweep.iterations = {1, 1, 8};  // 4 slots of 64 bytes: 0x140 is hit on slot 1 and 5
+  SweepResult r = run_sweep(bar, test_clock(), d);
+  const OpResult& rw = r.results.back();
+  ASSERT_EQ(rw.op, Op::kReadWrite);
+  EXPECT_EQ(rw.mismatches, 2u);
+}
+
+TEST(Sweep, ReadWriteCatchesAWriteThatNeverLands) {
+  // A device that ignores writes: R+W reads back the previous pass's data, never the pattern.
+  class WriteIgnoringBar : public FakeBar {
+   public:
+    using FakeBar::FakeBar;
+    void store(uint64_t, unsigned, uint64_t) override {}
+  } bar(0x1000);
+  DeviceSpec d = small_spec();
+  d.writes.restore = false;
+  d.sweep.block_sizes = {8};
+  d.sweep.iterations = {1, 1, 20};
+  SweepResult r = run_sweep(bar, test_clock(), d);
+  EXPECT_EQ(r.results.back().mismatches, 20u);
+}
+
+TEST(Sweep, CountsReadsThatReturnAllOnes) {
+  FakeBar bar(0x1000);
+  bar.all_ones = true;
+  DeviceSpec d = small_spec();
+  d.writes.enabled = false;
+  SweepResult r = run_sweep(bar, test_clock(), d);
+  for (const OpResult& o : r.results) EXPECT_EQ(o.all_ones_reads, o.ops);
+}
+
+TEST(Sweep, CancelStopsEarlyAndStillRestores) {
+  FakeBar bar(0x1000);
+  fill_random(bar);
+  const auto before = bar.memory();
+  std::atomic<bool> cancel{true};
+  SweepResult r = run_sweep(bar, test_clock(), small_spec(), &cancel);
+  EXPECT_TRUE(r.cancelled);
+  uint64_t ops = 0;
+  for (const OpResult& o : r.results) ops += o.ops;
+  EXPECT_EQ(ops, 0u);
+  EXPECT_EQ(bar.memory(), before);
+}
+
+}  // namespace
+}  // namespace pcie_bar

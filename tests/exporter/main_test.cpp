@@ -1,0 +1,120 @@
+// The command line end to end: the real binary, run as a user runs it.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "tests/exporter/run_command.h"
+
+namespace pcie_bar {
+namespace {
+
+using testing::run_command;
+
+testing::CommandResult exporter(std::vector<std::string> args) {
+  args.insert(args.begin(), PCIE_BAR_EXPORTER_BIN);
+  return run_command(args);
+}
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  std::string path = std::string(::testing::TempDir()) + "/" + name + "-" + std::to_string(getpid()) + ".yml";
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(Main, OnceJsonOnTheSimulatedDeviceReportsAFullSweep) {
+  auto r = exporter({"--once", "--output", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["devices"].size(), 1u);
+  const auto& d = j["devices"][0];
+  EXPECT_EQ(d["name"], "sim0");
+  EXPECT_EQ(d["backend"], "sim");
+  EXPECT_EQ(d["bar_size"], 65536);
+  EXPECT_EQ(d["window"]["size"], 0x4000);
+  EXPECT_EQ(d["access_width"], 8);
+  EXPECT_TRUE(d["error"].is_null());
+  ASSERT_EQ(d["results"].size(), 39u);
+  for (const auto& res : d["results"]) {
+    std::string op = res["op"];
+    EXPECT_EQ(res["ops"], op == "rw" ? 5000 : 10000);
+    EXPECT_GT(res["throughput_bytes_per_second"].get<double>(), 0);
+    EXPECT_EQ(res["mismatches"], 0);
+    const auto& lat = res["latency_seconds"];
+    EXPECT_LE(lat["min"].get<double>(), lat["p50"].get<double>());
+    EXPECT_LE(lat["p50"].get<double>(), lat["p99"].get<double>());
+    EXPECT_LE(lat["p99"].get<double>(), lat["max"].get<double>());
+    EXPECT_GT(lat["min"].get<double>(), 0);
+  }
+  ASSERT_EQ(d["verify"].size(), 2u);
+  EXPECT_EQ(d["verify"][1]["offset"], 0x4000);
+  EXPECT_EQ(d["verify"][1]["written"], "0x1234567890abcdef");
+  EXPECT_EQ(d["verify"][1]["read_back"], "0x1234567890abcdef");
+  EXPECT_EQ(d["verify"][1]["ok"], true);
+  EXPECT_TRUE(d["window_restored"].get<bool>());
+}
+
+TEST(Main, OnceTableStartsBySayingTheDeviceIsSimulated) {
+  auto r = exporter({"--once"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("Device sim0: SIMULATED BAR", 0), 0u) << r.out.substr(0, 200);
+  EXPECT_NE(r.out.find("=== BENCHMARK RESULTS"), std::string::npos);
+  EXPECT_NE(r.out.find("=== PERFORMANCE SUMMARY"), std::string::npos);
+  EXPECT_NE(r.out.find("Result: OK"), std::string::npos);
+}
+
+TEST(Main, CsvHasAHeaderAndOneRowPerResult) {
+  auto r = exporter({"--once", "--output=csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 40);
+  EXPECT_EQ(r.out.rfind("device,backend,address,bar,op,block_size,", 0), 0u);
+}
+
+TEST(Main, SimFileSharesTheBarWithOtherProcesses) {
+  std::string bar = std::string(::testing::TempDir()) + "/main-test-bar-" + std::to_string(getpid());
+  std::string cfg = write_temp("shared", "devices:\n  - name: s\n    backend: sim\n    sim: {size: 32768, path: " + bar +
+                                             "}\n    verify: [{offset: 0x100, value: 0xabcd, width: 2, restore: false}]\n");
+  auto r = exporter({"--config.file", cfg, "--once", "--output", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream f(bar, std::ios::binary);
+  f.seekg(0x100);
+  uint16_t v = 0;
+  f.read(reinterpret_cast<char*>(&v), 2);
+  EXPECT_EQ(v, 0xabcd);  // the probe was told not to restore: another process sees the pattern
+  unlink(bar.c_str());
+}
+
+TEST(Main, BadConfigIsOneLineAndExitCode2) {
+  std::string cfg = write_temp("bad", "devices:\n  - {name: a, backend: sim, access: {width: 3}}\n");
+  auto r = exporter({"--config.file", cfg, "--once"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "pcie_bar_exporter: " + cfg + ":2:45: devices[0].access.width: 3 is not an access width (1, 2, 4 or 8)\n");
+  EXPECT_TRUE(r.out.empty());
+}
+
+TEST(Main, BadFlagIsExitCode2) {
+  auto r = exporter({"--once", "--output", "xml"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "pcie_bar_exporter: --output: 'xml' is not a format (table, json or csv)\n");
+}
+
+TEST(Main, DeviceThatCannotBeOpenedIsExitCode3) {
+  std::string cfg = write_temp("noopen", "devices:\n  - {name: a, backend: sim, sim: {path: /nonexistent-dir/x}}\n");
+  auto r = exporter({"--config.file", cfg, "--once", "--output", "json"});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_NE(j["devices"][0]["error"].get<std::string>().find("/nonexistent-dir/x"), std::string::npos);
+}
+
+TEST(Main, HelpAndVersion) {
+  auto h = exporter({"--help"});
+  EXPECT_EQ(h.exit_code, 0);
+  EXPECT_NE(h.out.find("--config.file"), std::string::npos);
+  auto v = exporter({"--version"});
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_EQ(v.out.rfind("pcie_bar_exporter 0.1.0 (revision ", 0), 0u);
+}
+
+}  // namespace
+}  // namespace pcie_bar

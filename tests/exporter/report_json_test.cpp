@@ -1,0 +1,53 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/exporter/sample_report.h"
+
+namespace pcie_bar {
+namespace {
+
+nlohmann::json json_of(const OnceReport& rep) {
+  std::ostringstream out;
+  write_json(rep, out);
+  return nlohmann::json::parse(out.str());
+}
+
+TEST(ReportJson, HasTheDocumentedShape) {
+  auto j = json_of(testing::sample_report());
+  const auto& d = j["devices"][0];
+  EXPECT_EQ(d["name"], "fpga0");
+  EXPECT_EQ(d["backend"], "vfio");
+  EXPECT_EQ(d["address"], "0000:22:00.0");
+  EXPECT_EQ(d["bar"], 0);
+  EXPECT_EQ(d["bar_size"], 65536);
+  EXPECT_EQ(d["window"]["offset"], 0);
+  EXPECT_EQ(d["window"]["size"], 16384);
+  EXPECT_EQ(d["access_width"], 8);
+  const auto& rw = d["results"][2];
+  EXPECT_EQ(rw["op"], "rw");
+  EXPECT_EQ(rw["block_size"], 4);
+  EXPECT_EQ(rw["ops"], 5);
+  EXPECT_EQ(rw["bytes"], 40);
+  EXPECT_DOUBLE_EQ(rw["seconds"].get<double>(), 10e-6);
+  EXPECT_DOUBLE_EQ(rw["throughput_bytes_per_second"].get<double>(), 4e6);
+  EXPECT_EQ(rw["mismatches"], 1);
+  EXPECT_DOUBLE_EQ(rw["latency_seconds"]["p99"].get<double>(), 2e-6);
+  const auto& v = d["verify"][0];
+  EXPECT_EQ(v["offset"], 4);
+  EXPECT_EQ(v["width"], 4);
+  EXPECT_EQ(v["written"], "0x12345678");
+  EXPECT_EQ(v["read_back"], "0xedcba987");
+  EXPECT_EQ(v["ok"], false);
+  EXPECT_EQ(j["clock"]["source"], "tsc");
+}
+
+TEST(ReportJson, DeviceNamesAreEscapedNotSpliced) {
+  OnceReport rep = testing::sample_report();
+  rep.devices[0].spec.name = "a\"b\\c";
+  EXPECT_EQ(json_of(rep)["devices"][0]["name"], "a\"b\\c");
+}
+
+}  // namespace
+}  // namespace pcie_bar
