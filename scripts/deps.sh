@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build_pkgs=(g++ cmake make ccache git pkg-config
-            libprometheus-cpp-dev libcxxopts-dev libyaml-cpp-dev nlohmann-json3-dev
+            prometheus-cpp-dev libcxxopts-dev libyaml-cpp-dev nlohmann-json3-dev
             libgtest-dev libgmock-dev)
 test_pkgs=()
 
