@@ -40,6 +40,10 @@ class Bar {
   // inside the BAR. Used when mapping() is null, and by backends that cannot map.
   virtual uint64_t load(uint64_t offset, unsigned width) = 0;
   virtual void store(uint64_t offset, unsigned width, uint64_t value) = 0;
+
+  // Throws DeviceError when the device is known to be gone (removed, file deleted); checked
+  // before each run so a vanished device is reported instead of measured.
+  virtual void check_present() const {}
 };
 
 }  // namespace pcie_bar

@@ -18,6 +18,7 @@ DeviceRun measure_bar(Bar& bar, const DeviceSpec& spec, const Clock& clock, cons
   run.opened = true;
   run.bar = bar.properties();
   try {
+    bar.check_present();
     for (const VerifySpec& probe : spec.verify)
       run.verify.push_back(run_verify(bar, probe, spec.access.width, spec.writes.enabled));
     run.sweep = run_sweep(bar, clock, spec, cancel);

@@ -49,12 +49,20 @@ std::unique_ptr<SimBar> SimBar::open(const SimSpec& spec, AccessMethod method) {
   props.description = spec.path.empty() ? "simulated BAR in anonymous memory (memfd)"
                                         : "simulated BAR in file " + spec.path;
   return std::unique_ptr<SimBar>(new SimBar(fd, static_cast<volatile std::byte*>(map), props,
-                                            method == AccessMethod::kMmap));
+                                            method == AccessMethod::kMmap, spec.path));
 }
 
 SimBar::~SimBar() {
   munmap(const_cast<std::byte*>(map_), props_.size);
   ::close(fd_);
+}
+
+void SimBar::check_present() const {
+  if (path_.empty()) return;
+  struct stat st {};
+  if (fstat(fd_, &st) != 0 || st.st_nlink == 0) throw DeviceError("sim: backing file " + path_ + " was deleted");
+  if (static_cast<uint64_t>(st.st_size) < props_.size)
+    throw DeviceError("sim: backing file " + path_ + " was truncated to " + std::to_string(st.st_size) + " bytes");
 }
 
 uint64_t SimBar::load(uint64_t offset, unsigned width) {

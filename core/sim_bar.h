@@ -22,15 +22,18 @@ class SimBar : public Bar {
   volatile std::byte* mapping() const override { return direct_ ? map_ : nullptr; }
   uint64_t load(uint64_t offset, unsigned width) override;
   void store(uint64_t offset, unsigned width, uint64_t value) override;
+  // A file-backed BAR is gone when its file was deleted or truncated below the BAR size.
+  void check_present() const override;
 
  private:
-  SimBar(int fd, volatile std::byte* map, BarProperties props, bool direct)
-      : fd_(fd), map_(map), props_(std::move(props)), direct_(direct) {}
+  SimBar(int fd, volatile std::byte* map, BarProperties props, bool direct, std::string path)
+      : fd_(fd), map_(map), props_(std::move(props)), direct_(direct), path_(std::move(path)) {}
 
   int fd_;
   volatile std::byte* map_;
   BarProperties props_;
   bool direct_;  // AccessMethod::kMmap: accesses go through the mapping, else pread/pwrite
+  std::string path_;
 };
 
 }  // namespace pcie_bar

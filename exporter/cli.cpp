@@ -4,6 +4,7 @@
 
 #include "config/config_loader.h"
 #include "core/pci_address.h"
+#include "exporter/log.h"
 
 namespace pcie_bar {
 
@@ -24,6 +25,12 @@ cxxopts::Options make_options() {
       ("backend", "Backend for --device: vfio, uio, sysfs or sim (default: vfio with --device, else sim)",
        cxxopts::value<std::string>())
       ("writes.enabled", "Allow writes (WRITE, R+W, write-verify) on the device given with --device")
+      ("web.listen-address", "Address to serve metrics on (IP:port, :port; port 0 picks a free one)",
+       cxxopts::value<std::string>()->default_value(":9842"))
+      ("web.telemetry-path", "Path of the metrics endpoint", cxxopts::value<std::string>()->default_value("/metrics"))
+      ("web.config.file", "exporter-toolkit web config: TLS and basic auth", cxxopts::value<std::string>())
+      ("run-as", "Open the devices as root, then run as this user", cxxopts::value<std::string>())
+      ("log.level", "debug, info, warn or error", cxxopts::value<std::string>()->default_value("info"))
       ("h,help", "Show this help and exit")
       ("version", "Show the version and exit");
   o.parse_positional({"device"});
@@ -70,6 +77,12 @@ CliOptions parse_cli(int argc, const char* const* argv) {
   cli.once = r.count("once") > 0;
   cli.writes_enabled = r.count("writes.enabled") > 0;
   if (r.count("config.file")) cli.config_file = r["config.file"].as<std::string>();
+  cli.listen_address = r["web.listen-address"].as<std::string>();
+  cli.telemetry_path = r["web.telemetry-path"].as<std::string>();
+  if (r.count("web.config.file")) cli.web_config_file = r["web.config.file"].as<std::string>();
+  if (r.count("run-as")) cli.run_as = r["run-as"].as<std::string>();
+  cli.log_level = r["log.level"].as<std::string>();
+  parse_log_level(cli.log_level);
   cli.output = output_from(r["output"].as<std::string>());
   if (r.count("backend")) cli.backend = backend_from(r["backend"].as<std::string>());
   if (r.count("device")) {

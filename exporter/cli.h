@@ -22,6 +22,13 @@ struct CliOptions {
   std::string device;               // canonical PCI address, from --device or the positional
   std::optional<Backend> backend;   // --backend
   bool writes_enabled = false;      // --writes.enabled, for a device given with --device
+
+  // Service mode.
+  std::string listen_address = ":9842";
+  std::string telemetry_path = "/metrics";
+  std::string web_config_file;
+  std::string run_as;
+  std::string log_level = "info";
 };
 
 // Throws ConfigError with a one-line message naming the flag.

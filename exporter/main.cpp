@@ -2,7 +2,9 @@
 
 #include "config/config_error.h"
 #include "exporter/cli.h"
+#include "exporter/log.h"
 #include "exporter/once.h"
+#include "exporter/serve.h"
 #include "exporter/version.h"
 
 int main(int argc, char** argv) {
@@ -17,12 +19,9 @@ int main(int argc, char** argv) {
       std::cout << "pcie_bar_exporter " << kVersion << " (revision " << kRevision << ")\n";
       return kExitOk;
     }
-    std::vector<DeviceSpec> devices = devices_from(cli);
-    if (!cli.once) {
-      std::cerr << "pcie_bar_exporter: the service mode is not available in this build yet; use --once\n";
-      return kExitUsage;
-    }
-    return run_once(cli, devices, std::cout);
+    set_log_level(parse_log_level(cli.log_level));
+    if (!cli.once) return run_service(cli);
+    return run_once(cli, devices_from(cli), std::cout);
   } catch (const ConfigError& e) {
     std::cerr << "pcie_bar_exporter: " << e.what() << "\n";
     return kExitUsage;

@@ -5,8 +5,8 @@ set -euo pipefail
 
 build_pkgs=(g++ cmake make ccache git pkg-config
             prometheus-cpp-dev libcxxopts-dev libyaml-cpp-dev nlohmann-json3-dev
-            libgtest-dev libgmock-dev)
-test_pkgs=()
+            libgtest-dev libgmock-dev libssl-dev libcrypt-dev libcurl4-openssl-dev)
+test_pkgs=(prometheus openssl curl)
 
 want=("${build_pkgs[@]}")
 [ "${1:-build}" = test ] && want+=("${test_pkgs[@]}")

@@ -72,6 +72,7 @@ struct BadCase {
   const char* what;
   const char* yaml;
   const char* expected;  // the whole message after "t.yml:"
+  friend void PrintTo(const BadCase& c, std::ostream* os) { *os << c.what; }
 };
 
 class BadConfigTest : public ::testing::TestWithParam<BadCase> {};

@@ -4,7 +4,7 @@
 
 #include <numeric>
 
-#include "tests/core/fake_bar.h"
+#include "tests/support/fake_bar.h"
 
 namespace pcie_bar {
 namespace {

@@ -73,5 +73,22 @@ TEST(SimBar, SyscallReadBeyondATruncatedFileIsADeviceError) {
   unlink(path.c_str());
 }
 
+TEST(SimBar, DeletedOrTruncatedBackingFileIsNotPresent) {
+  std::string path = temp_path("simbar-gone");
+  auto bar = SimBar::open(SimSpec{8192, path}, AccessMethod::kMmap);
+  EXPECT_NO_THROW(bar->check_present());
+  ASSERT_EQ(truncate(path.c_str(), 4096), 0);
+  EXPECT_THROW(bar->check_present(), DeviceError);
+  ASSERT_EQ(unlink(path.c_str()), 0);
+  try {
+    bar->check_present();
+    FAIL();
+  } catch (const DeviceError& e) {
+    EXPECT_NE(std::string(e.what()).find("was deleted"), std::string::npos) << e.what();
+  }
+  auto anonymous = SimBar::open(SimSpec{4096, ""}, AccessMethod::kMmap);
+  EXPECT_NO_THROW(anonymous->check_present());
+}
+
 }  // namespace
 }  // namespace pcie_bar

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/core/fake_bar.h"
+#include "tests/support/fake_bar.h"
 
 namespace pcie_bar {
 namespace {

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "tests/exporter/run_command.h"
+#include "tests/support/run_command.h"
 
 namespace pcie_bar {
 namespace {

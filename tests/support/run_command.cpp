@@ -1,4 +1,4 @@
-#include "tests/exporter/run_command.h"
+#include "tests/support/run_command.h"
 
 #include <poll.h>
 #include <sys/wait.h>

@@ -1,0 +1,165 @@
+#include "exporter/device_metrics.h"
+
+#include "core/hex.h"
+#include "core/stats.h"
+#include "exporter/latency_buckets.h"
+
+namespace pcie_bar {
+
+using prometheus::MetricType;
+
+void DeviceMetrics::declare(MetricFamilies& f) {
+  const std::string last = " Figures come from the last completed run; scrapes never access the device.";
+  f.declare("pcie_bar_op_duration_seconds",
+            "Latency of single timed BAR ops (read, write, rw = write+read-back), cumulative over runs.",
+            MetricType::Histogram);
+  f.declare("pcie_bar_throughput_bytes_per_second", "BAR throughput per op and block size." + last, MetricType::Gauge);
+  f.declare("pcie_bar_transferred_bytes_total", "Bytes moved by timed ops (rw counts both directions).",
+            MetricType::Counter);
+  f.declare("pcie_bar_rw_mismatches_total", "R+W ops whose read-back differed from what was written.",
+            MetricType::Counter);
+  f.declare("pcie_bar_verify_success", "1 if the write-verify probe at this offset passed." + last, MetricType::Gauge);
+  f.declare("pcie_bar_verify_runs_total", "Write-verify probes run.", MetricType::Counter);
+  f.declare("pcie_bar_verify_failures_total", "Write-verify probes that read back something else.",
+            MetricType::Counter);
+  f.declare("pcie_bar_sweep_duration_seconds", "Wall time of the last completed run (probes and sweep).",
+            MetricType::Gauge);
+  f.declare("pcie_bar_last_run_timestamp_seconds", "Unix time the last completed run finished.", MetricType::Gauge);
+  f.declare("pcie_bar_runs_total", "Runs by result: success (completed) or error (open or I/O failure).",
+            MetricType::Counter);
+  f.declare("pcie_bar_device_errors_total", "Device failures by reason (open, io).", MetricType::Counter);
+  f.declare("pcie_bar_device_up", "1 if the device opened and its last run completed.", MetricType::Gauge);
+  f.declare("pcie_bar_device_info", "Identity of the measured device; value 1.", MetricType::Gauge);
+  f.declare("pcie_bar_bar_size_bytes", "Size of the measured BAR.", MetricType::Gauge);
+  f.declare("pcie_bar_link_speed_transfers_per_second", "PCIe link speed (current and max), in transfers/s.",
+            MetricType::Gauge);
+  f.declare("pcie_bar_link_width_lanes", "PCIe link width (current and max), in lanes.", MetricType::Gauge);
+  f.declare("pcie_bar_aer_errors_total", "AER error counters from sysfs, by severity.", MetricType::Counter);
+}
+
+void DeviceMetrics::set_spec(DeviceSpec spec) {
+  std::lock_guard lock(mu_);
+  spec_ = std::move(spec);
+}
+
+void DeviceMetrics::record_opened(const BarProperties& bar, const PciInfo& info) {
+  std::lock_guard lock(mu_);
+  bar_size_ = bar.size;
+  info_ = info;
+}
+
+void DeviceMetrics::record_run(const DeviceRun& run, double unix_time) {
+  std::lock_guard lock(mu_);
+  const auto& bounds = latency_bucket_bounds();
+  for (const OpResult& r : run.sweep.results) {
+    OpKey key{r.op, r.block_size};
+    LatencySeries& s = latency_[key];
+    if (s.cumulative.empty()) s.cumulative.assign(bounds.size() + 1, 0);
+    auto add = cumulative_bucket_counts(r.latency, run.sweep.seconds_per_tick);
+    for (std::size_t i = 0; i < add.size(); ++i) s.cumulative[i] += add[i];
+    s.sum_seconds += r.latency.sum() * run.sweep.seconds_per_tick;
+    s.count += r.latency.count();
+    throughput_[key] = op_stats(r, run.sweep.seconds_per_tick).throughput_bytes_per_second;
+    transferred_bytes_[r.op] += r.bytes;
+    if (r.op == Op::kReadWrite) rw_mismatches_[r.block_size] += r.mismatches;
+  }
+  for (const VerifyResult& v : run.verify) {
+    if (v.status == VerifyStatus::kSkipped) continue;
+    VerifySeries& s = verify_[v.offset];
+    s.last_ok = v.ok();
+    ++s.runs;
+    s.failures += !v.ok();
+  }
+  sweep_seconds_ = run.sweep.wall_seconds;
+  last_run_unix_ = unix_time;
+  ++runs_success_;
+  up_ = true;
+  first_run_done_ = true;
+}
+
+void DeviceMetrics::record_failure(const std::string& reason) {
+  std::lock_guard lock(mu_);
+  ++errors_[reason];
+  ++runs_error_;
+  up_ = false;
+  first_run_done_ = true;
+}
+
+bool DeviceMetrics::first_run_done() const {
+  std::lock_guard lock(mu_);
+  return first_run_done_;
+}
+
+void DeviceMetrics::collect(MetricFamilies& out) const {
+  std::lock_guard lock(mu_);
+  const Labels device_bar = {{"device", spec_.name}, {"bar", std::to_string(spec_.bar)}};
+  collect_sweep(out, device_bar);
+  collect_device(out);
+}
+
+void DeviceMetrics::collect_sweep(MetricFamilies& out, const Labels& device_bar) const {
+  const auto& bounds = latency_bucket_bounds();
+  for (const auto& [key, s] : latency_) {
+    Labels l = device_bar;
+    l.push_back({"op", op_name(key.op)});
+    l.push_back({"block_size", std::to_string(key.block_size)});
+    auto& h = out.add("pcie_bar_op_duration_seconds", l).histogram;
+    h.sample_count = s.count;
+    h.sample_sum = s.sum_seconds;
+    for (std::size_t i = 0; i < s.cumulative.size(); ++i)
+      h.bucket.push_back({s.cumulative[i], i < bounds.size() ? bounds[i] : std::numeric_limits<double>::infinity()});
+    out.gauge("pcie_bar_throughput_bytes_per_second", l, throughput_.at(key));
+  }
+  for (const auto& [op, bytes] : transferred_bytes_) {
+    Labels l = device_bar;
+    l.push_back({"op", op_name(op)});
+    out.counter("pcie_bar_transferred_bytes_total", l, static_cast<double>(bytes));
+  }
+  for (const auto& [block, n] : rw_mismatches_) {
+    Labels l = device_bar;
+    l.push_back({"block_size", std::to_string(block)});
+    out.counter("pcie_bar_rw_mismatches_total", l, static_cast<double>(n));
+  }
+  for (const auto& [offset, v] : verify_) {
+    Labels l = device_bar;
+    l.push_back({"offset", hex(offset)});
+    out.gauge("pcie_bar_verify_success", l, v.last_ok ? 1 : 0);
+    out.counter("pcie_bar_verify_runs_total", l, static_cast<double>(v.runs));
+    out.counter("pcie_bar_verify_failures_total", l, static_cast<double>(v.failures));
+  }
+}
+
+void DeviceMetrics::collect_device(MetricFamilies& out) const {
+  const Labels device = {{"device", spec_.name}};
+  if (sweep_seconds_) out.gauge("pcie_bar_sweep_duration_seconds", device, *sweep_seconds_);
+  if (last_run_unix_) out.gauge("pcie_bar_last_run_timestamp_seconds", device, *last_run_unix_);
+  for (auto [result, n] : {std::pair{"success", runs_success_}, std::pair{"error", runs_error_}})
+    out.counter("pcie_bar_runs_total", {{"device", spec_.name}, {"result", result}}, static_cast<double>(n));
+  for (const auto& [reason, n] : errors_)
+    out.counter("pcie_bar_device_errors_total", {{"device", spec_.name}, {"reason", reason}}, static_cast<double>(n));
+  out.gauge("pcie_bar_device_up", device, up_ ? 1 : 0);
+  out.gauge("pcie_bar_device_info",
+            {{"device", spec_.name}, {"address", spec_.address}, {"backend", backend_name(spec_.backend)},
+             {"bar", std::to_string(spec_.bar)}, {"vendor_id", info_.vendor_id}, {"device_id", info_.device_id},
+             {"subsystem_vendor_id", info_.subsystem_vendor_id}, {"subsystem_device_id", info_.subsystem_device_id},
+             {"class", info_.class_code}, {"revision", info_.revision}, {"driver", info_.driver},
+             {"iommu_group", info_.iommu_group}},
+            1);
+  if (bar_size_)
+    out.gauge("pcie_bar_bar_size_bytes", {{"device", spec_.name}, {"bar", std::to_string(spec_.bar)}},
+              static_cast<double>(*bar_size_));
+  auto link = [&](const char* metric, const char* kind, auto value, double scale) {
+    if (value) out.gauge(metric, {{"device", spec_.name}, {"kind", kind}}, static_cast<double>(*value) * scale);
+  };
+  link("pcie_bar_link_speed_transfers_per_second", "current", info_.link.current_speed_gts, 1e9);
+  link("pcie_bar_link_speed_transfers_per_second", "max", info_.link.max_speed_gts, 1e9);
+  link("pcie_bar_link_width_lanes", "current", info_.link.current_width, 1);
+  link("pcie_bar_link_width_lanes", "max", info_.link.max_width, 1);
+  if (info_.aer) {
+    for (auto [severity, n] : {std::pair{"correctable", info_.aer->correctable}, std::pair{"nonfatal", info_.aer->nonfatal},
+                               std::pair{"fatal", info_.aer->fatal}})
+      out.counter("pcie_bar_aer_errors_total", {{"device", spec_.name}, {"severity", severity}}, static_cast<double>(n));
+  }
+}
+
+}  // namespace pcie_bar

@@ -1,0 +1,106 @@
+#include "exporter/device_worker.h"
+
+#include <random>
+
+#include "core/spec_check.h"
+#include "exporter/log.h"
+
+namespace pcie_bar {
+
+namespace {
+
+constexpr std::chrono::milliseconds kFirstBackoff{1000};
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+DeviceWorker::DeviceWorker(DeviceSpec spec, std::shared_ptr<DeviceMetrics> metrics, const Clock& clock,
+                           std::mutex& sweep_lock, BarOpener opener)
+    : spec_(std::move(spec)), metrics_(std::move(metrics)), clock_(clock), sweep_lock_(sweep_lock),
+      opener_(std::move(opener)) {}
+
+DeviceWorker::~DeviceWorker() { stop(); }
+
+void DeviceWorker::open_now() { try_open(); }
+
+void DeviceWorker::start() { thread_ = std::thread([this] { loop(); }); }
+
+void DeviceWorker::stop() {
+  {
+    std::lock_guard lock(wake_mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool DeviceWorker::try_open() {
+  if (bar_) return true;
+  try {
+    auto bar = opener_(spec_);
+    if (auto p = check_fits_bar(spec_, bar->size())) throw DeviceError(p->key + ": " + p->message);
+    metrics_->record_opened(bar->properties(), PciInfo{});
+    bar_ = std::move(bar);
+    backoff_ = std::chrono::milliseconds(0);
+    log_event(LogLevel::kInfo, "device opened", {{"device", spec_.name}, {"bar", bar_->properties().description}});
+    return true;
+  } catch (const DeviceError& e) {
+    metrics_->record_failure("open");
+    log_event(LogLevel::kError, "cannot open device", {{"device", spec_.name}, {"err", e.what()}});
+    return false;
+  }
+}
+
+void DeviceWorker::loop() {
+  // open_now() made the first attempt; every later attempt waits out its backoff first.
+  bool retry = !bar_;
+  while (!stop_) {
+    if (!bar_) {
+      if (retry && !sleep_for(next_backoff())) return;
+      retry = true;
+      if (!try_open()) continue;
+    }
+    run_once();
+    if (bar_ && !sleep_for(jittered_interval())) return;
+  }
+}
+
+void DeviceWorker::run_once() {
+  DeviceRun run;
+  {
+    std::lock_guard lock(sweep_lock_);
+    if (stop_) return;
+    run = measure_bar(*bar_, spec_, clock_, &stop_);
+  }
+  if (run.sweep.cancelled) return;  // stopping: a partial run is not published
+  if (!run.error.empty()) {
+    metrics_->record_failure("io");
+    log_event(LogLevel::kError, "run failed; reopening", {{"device", spec_.name}, {"err", run.error}});
+    bar_.reset();
+    return;
+  }
+  metrics_->record_run(run, unix_now());
+  log_event(LogLevel::kDebug, "run finished",
+            {{"device", spec_.name}, {"seconds", std::to_string(run.sweep.wall_seconds)}});
+}
+
+bool DeviceWorker::sleep_for(std::chrono::milliseconds d) {
+  std::unique_lock lock(wake_mu_);
+  return !wake_.wait_for(lock, d, [this] { return stop_.load(); });
+}
+
+std::chrono::milliseconds DeviceWorker::next_backoff() {
+  backoff_ = backoff_.count() == 0 ? kFirstBackoff : std::min(backoff_ * 2, std::max(spec_.sweep.interval, kFirstBackoff));
+  return backoff_;
+}
+
+std::chrono::milliseconds DeviceWorker::jittered_interval() {
+  thread_local std::mt19937 rng(std::random_device{}());
+  std::uniform_real_distribution<double> factor(0.95, 1.05);
+  return std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(spec_.sweep.interval.count()) * factor(rng)));
+}
+
+}  // namespace pcie_bar

@@ -1,0 +1,64 @@
+#include "exporter/serve.h"
+
+#include "config/config_error.h"
+#include "config/web_config.h"
+#include "exporter/log.h"
+#include "exporter/once.h"
+#include "exporter/privileges.h"
+#include "exporter/service.h"
+#include "exporter/signals.h"
+#include "exporter/version.h"
+#include "exporter/web_server.h"
+
+namespace pcie_bar {
+
+namespace {
+
+// A bad new config is logged and the running one kept, as Prometheus does.
+void reload(const CliOptions& cli, Service& service) {
+  if (cli.config_file.empty()) {
+    log_event(LogLevel::kInfo, "SIGHUP ignored: no --config.file to reload");
+    return;
+  }
+  std::vector<DeviceSpec> devices;
+  try {
+    devices = devices_from(cli);
+  } catch (const ConfigError& e) {
+    log_event(LogLevel::kError, "reload failed; keeping the running configuration", {{"err", e.what()}});
+    return;
+  }
+  service.configure(devices);
+  service.start();
+  log_event(LogLevel::kInfo, "configuration reloaded", {{"devices", std::to_string(devices.size())}});
+}
+
+}  // namespace
+
+int run_service(const CliOptions& cli) {
+  block_service_signals();  // before any thread exists, so every thread inherits the mask
+  std::vector<DeviceSpec> devices = devices_from(cli);
+  WebOptions web;
+  web.listen_address = cli.listen_address;
+  web.telemetry_path = cli.telemetry_path;
+  if (!cli.web_config_file.empty()) web.web = load_web_config(cli.web_config_file);
+
+  const Clock clock = Clock::calibrate();
+  if (!clock.fallback_reason().empty())
+    log_event(LogLevel::kWarn, "TSC not used for timing", {{"reason", clock.fallback_reason()}});
+  Service service(clock);
+  service.configure(devices);  // devices are opened here, while still privileged
+  WebServer server(web, service.collector(), [&service] { return service.ready(); });
+  if (!cli.run_as.empty()) drop_privileges(cli.run_as);
+  service.start();
+
+  std::string port = server.ports().empty() ? "?" : std::to_string(server.ports().front());
+  log_event(LogLevel::kInfo, "listening",
+            {{"address", cli.listen_address}, {"port", port}, {"tls", web.web.tls() ? "true" : "false"},
+             {"version", kVersion}, {"devices", std::to_string(devices.size())}});
+  while (wait_for_service_signal() == ServiceSignal::kReload) reload(cli, service);
+  log_event(LogLevel::kInfo, "stopping");
+  service.stop();
+  return kExitOk;
+}
+
+}  // namespace pcie_bar

@@ -1,0 +1,50 @@
+#include "exporter/service.h"
+
+#include <algorithm>
+
+namespace pcie_bar {
+
+Service::Service(const Clock& clock, BarOpener opener)
+    : clock_(clock), opener_(std::move(opener)),
+      collector_(std::make_shared<BarCollector>(clock.overhead_seconds())) {}
+
+Service::~Service() { stop(); }
+
+void Service::configure(const std::vector<DeviceSpec>& devices) {
+  stop();
+  std::vector<std::shared_ptr<DeviceMetrics>> metrics;
+  std::vector<std::unique_ptr<DeviceWorker>> workers;
+  for (const DeviceSpec& spec : devices) {
+    auto kept = std::find_if(metrics_.begin(), metrics_.end(), [&](const auto& m) { return m->name() == spec.name; });
+    auto m = kept != metrics_.end() ? *kept : std::make_shared<DeviceMetrics>(spec);
+    m->set_spec(spec);
+    metrics.push_back(m);
+    workers.push_back(std::make_unique<DeviceWorker>(spec, m, clock_, sweep_lock_, opener_));
+  }
+  for (auto& w : workers) w->open_now();
+  std::lock_guard lock(mu_);
+  metrics_ = std::move(metrics);
+  workers_ = std::move(workers);
+  collector_->set_devices(metrics_);
+}
+
+void Service::start() {
+  std::lock_guard lock(mu_);
+  for (auto& w : workers_) w->start();
+}
+
+void Service::stop() {
+  std::vector<std::unique_ptr<DeviceWorker>> workers;
+  {
+    std::lock_guard lock(mu_);
+    workers.swap(workers_);
+  }
+  for (auto& w : workers) w->stop();
+}
+
+bool Service::ready() const {
+  std::lock_guard lock(mu_);
+  return std::all_of(metrics_.begin(), metrics_.end(), [](const auto& m) { return m->first_run_done(); });
+}
+
+}  // namespace pcie_bar

@@ -1,0 +1,130 @@
+#include "exporter/device_worker.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "tests/support/fake_bar.h"
+
+namespace pcie_bar {
+namespace {
+
+using namespace std::chrono_literals;
+
+DeviceSpec quick_spec() {
+  DeviceSpec d;
+  d.sweep.interval = std::chrono::hours(1);
+  d.sweep.block_sizes = {8, 64};
+  d.sweep.iterations = {20, 20, 10};
+  return d;
+}
+
+const Clock& clock_for_tests() {
+  static const Clock c = Clock::calibrate();
+  return c;
+}
+
+bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds timeout = 10s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!cond()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+TEST(DeviceWorker, RunsOnceAtStartAndRecordsTheRun) {
+  auto metrics = std::make_shared<DeviceMetrics>(quick_spec());
+  std::mutex sweep_lock;
+  int opens = 0;
+  DeviceWorker w(quick_spec(), metrics, clock_for_tests(), sweep_lock, [&](const DeviceSpec&) {
+    ++opens;
+    return std::make_unique<testing::FakeBar>(65536, true);
+  });
+  w.open_now();
+  w.start();
+  ASSERT_TRUE(eventually([&] { return metrics->first_run_done(); }));
+  w.stop();
+  EXPECT_EQ(opens, 1);
+  MetricFamilies f;
+  DeviceMetrics::declare(f);
+  metrics->collect(f);
+  bool up = false;
+  for (auto& fam : f.take())
+    if (fam.name == "pcie_bar_device_up") up = fam.metric[0].gauge.value == 1;
+  EXPECT_TRUE(up);
+}
+
+TEST(DeviceWorker, RetriesAFailedOpenWithBackoff) {
+  auto metrics = std::make_shared<DeviceMetrics>(quick_spec());
+  std::mutex sweep_lock;
+  std::atomic<int> opens{0};
+  DeviceWorker w(quick_spec(), metrics, clock_for_tests(), sweep_lock, [&](const DeviceSpec&) -> std::unique_ptr<Bar> {
+    if (opens++ == 0) throw DeviceError("not there yet");
+    return std::make_unique<testing::FakeBar>(65536, true);
+  });
+  w.open_now();  // fails: recorded as the first (failed) run
+  EXPECT_TRUE(metrics->first_run_done());
+  auto t0 = std::chrono::steady_clock::now();
+  w.start();
+  ASSERT_TRUE(eventually([&] { return opens.load() == 2; }));
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 900ms);  // the first backoff is 1 s
+  w.stop();
+}
+
+TEST(DeviceWorker, AFailingRunMarksTheDeviceDownAndReopens) {
+  auto spec = quick_spec();
+  spec.sim.path = "unused";
+  auto metrics = std::make_shared<DeviceMetrics>(spec);
+  std::mutex sweep_lock;
+  std::atomic<int> opens{0};
+  struct GoneBar : testing::FakeBar {
+    using FakeBar::FakeBar;
+    void check_present() const override { throw DeviceError("gone"); }
+  };
+  DeviceWorker w(spec, metrics, clock_for_tests(), sweep_lock, [&](const DeviceSpec&) {
+    ++opens;
+    return std::make_unique<GoneBar>(65536, true);
+  });
+  w.open_now();
+  w.start();
+  ASSERT_TRUE(eventually([&] { return opens.load() >= 2; }));
+  w.stop();
+  MetricFamilies f;
+  DeviceMetrics::declare(f);
+  metrics->collect(f);
+  for (auto& fam : f.take()) {
+    if (fam.name == "pcie_bar_device_up") {
+      EXPECT_EQ(fam.metric[0].gauge.value, 0);
+    }
+    if (fam.name == "pcie_bar_device_errors_total") {
+      EXPECT_EQ(fam.metric[0].label[1].value, "io");
+    }
+  }
+}
+
+TEST(DeviceWorker, StopCancelsALongSweepPromptlyAndRestoresTheWindow) {
+  auto spec = quick_spec();
+  spec.sweep.iterations = {1'000'000'000, 1'000'000'000, 1'000'000'000};
+  auto metrics = std::make_shared<DeviceMetrics>(spec);
+  std::mutex sweep_lock;
+  testing::FakeBar* raw = nullptr;
+  DeviceWorker w(spec, metrics, clock_for_tests(), sweep_lock, [&](const DeviceSpec&) {
+    auto bar = std::make_unique<testing::FakeBar>(65536, true);
+    for (std::size_t i = 0; i < bar->memory().size(); ++i) bar->memory()[i] = std::byte(i * 7);
+    raw = bar.get();
+    return bar;
+  });
+  w.open_now();
+  const auto before = raw->memory();
+  w.start();
+  std::this_thread::sleep_for(300ms);  // well inside the read sweep of 10^9 ops
+  auto t0 = std::chrono::steady_clock::now();
+  w.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 500ms);
+  EXPECT_EQ(raw->memory(), before);
+  EXPECT_FALSE(metrics->first_run_done());  // a cancelled run is not published
+}
+
+}  // namespace
+}  // namespace pcie_bar

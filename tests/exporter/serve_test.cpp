@@ -1,0 +1,274 @@
+// The service mode end to end: the real binary, scraped by a real HTTP client, checked by
+// promtool and by a real Prometheus server.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "tests/support/credentials.h"
+#include "tests/support/exporter_process.h"
+#include "tests/support/free_port.h"
+#include "tests/support/http_client.h"
+#include "tests/support/run_command.h"
+
+namespace pcie_bar {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::ExporterProcess;
+using testing::http_get;
+using testing::write_temp_file;
+
+const char* kTwoDevices = R"(devices:
+  - name: rw0
+    backend: sim
+    sweep: {interval: 1s, block_sizes: [8, 4096], iterations: {read: 200, write: 200, rw: 100}}
+    verify: [{offset: 0x0}, {offset: 0x4000, value: 0xabcd, width: 2}]
+  - name: ro0
+    backend: sim
+    writes: {enabled: false}
+    sweep: {interval: 1s, block_sizes: [8], iterations: {read: 200}}
+)";
+
+// The value of the series whose text starts with `series` (name and labels as exposed).
+std::optional<double> sample(const std::string& body, const std::string& series) {
+  std::istringstream lines(body);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
+  return std::nullopt;
+}
+
+bool wait_ready(const ExporterProcess& p) {
+  for (int i = 0; i < 500; ++i) {
+    if (http_get(p.url("/-/ready")).status == 200) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
+}
+
+TEST(Serve, ScrapeHasEveryMetricWithItsLabelsAndPassesPromtool) {
+  ExporterProcess p({"--config.file", write_temp_file("two.yml", kTwoDevices)});
+  ASSERT_GT(p.port(), 0) << p.log();
+  ASSERT_TRUE(wait_ready(p)) << p.log();
+  auto r = http_get(p.url("/metrics"));
+  ASSERT_EQ(r.status, 200);
+
+  std::string file = write_temp_file("scrape.txt", r.body);
+  auto lint = testing::run_command({"/bin/sh", "-c", "promtool check metrics < " + file});
+  EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
+
+  const std::string rw = "device=\"rw0\",bar=\"0\"";
+  for (const std::string& series : {
+           "pcie_bar_op_duration_seconds_bucket{" + rw + ",op=\"read\",block_size=\"8\",le=\"+Inf\"}",
+           "pcie_bar_op_duration_seconds_count{" + rw + ",op=\"rw\",block_size=\"4096\"}",
+           "pcie_bar_throughput_bytes_per_second{" + rw + ",op=\"write\",block_size=\"4096\"}",
+           "pcie_bar_transferred_bytes_total{" + rw + ",op=\"rw\"}",
+           "pcie_bar_rw_mismatches_total{" + rw + ",block_size=\"8\"}",
+           "pcie_bar_verify_success{" + rw + ",offset=\"0x4000\"}",
+           "pcie_bar_verify_runs_total{" + rw + ",offset=\"0x0\"}",
+           "pcie_bar_verify_failures_total{" + rw + ",offset=\"0x0\"}",
+           std::string("pcie_bar_sweep_duration_seconds{device=\"rw0\"}"),
+           std::string("pcie_bar_last_run_timestamp_seconds{device=\"ro0\"}"),
+           std::string("pcie_bar_runs_total{device=\"ro0\",result=\"success\"}"),
+           std::string("pcie_bar_device_up{device=\"ro0\"}"),
+           std::string("pcie_bar_bar_size_bytes{device=\"rw0\",bar=\"0\"}"),
+           std::string("pcie_bar_clock_overhead_seconds"),
+       }) {
+    EXPECT_TRUE(sample(r.body, series)) << "missing " << series;
+  }
+  EXPECT_EQ(sample(r.body, "pcie_bar_verify_success{" + rw + ",offset=\"0x4000\"}"), 1.0);
+  EXPECT_EQ(sample(r.body, "pcie_bar_device_up{device=\"rw0\"}"), 1.0);
+  EXPECT_EQ(sample(r.body, "pcie_bar_bar_size_bytes{device=\"rw0\",bar=\"0\"}"), 65536.0);
+  EXPECT_NE(r.body.find("pcie_bar_device_info{device=\"rw0\",address=\"\",backend=\"sim\",bar=\"0\",vendor_id=\"\""),
+            std::string::npos);
+  EXPECT_TRUE(std::regex_search(r.body, std::regex("pcie_bar_exporter_build_info\\{version=\"0\\.1\\.0\",revision=\"[^\"]+\"\\} 1")));
+  // Writes disabled on ro0: no write, rw or verify series at all, rather than zeros.
+  EXPECT_EQ(r.body.find("device=\"ro0\",bar=\"0\",op=\"write\""), std::string::npos);
+  EXPECT_EQ(r.body.find("pcie_bar_verify_success{device=\"ro0\""), std::string::npos);
+  EXPECT_EQ(r.body.find("pcie_bar_rw_mismatches_total{device=\"ro0\""), std::string::npos);
+}
+
+TEST(Serve, HistogramCountsGrowFromRunToRun) {
+  ExporterProcess p({"--config.file", write_temp_file("two.yml", kTwoDevices)});
+  ASSERT_TRUE(wait_ready(p)) << p.log();
+  const std::string series = "pcie_bar_op_duration_seconds_count{device=\"rw0\",bar=\"0\",op=\"read\",block_size=\"8\"}";
+  auto first = sample(http_get(p.url("/metrics")).body, series);
+  ASSERT_TRUE(first);
+  std::optional<double> later;
+  for (int i = 0; i < 100 && (!later || *later <= *first); ++i) {
+    std::this_thread::sleep_for(50ms);
+    later = sample(http_get(p.url("/metrics")).body, series);
+  }
+  ASSERT_TRUE(later);
+  EXPECT_GE(*later, *first + 200);  // one more run of 200 timed reads
+}
+
+TEST(Serve, RealPrometheusScrapesItAndComputesRates) {
+  ExporterProcess p({"--config.file", write_temp_file("two.yml", kTwoDevices)});
+  ASSERT_GT(p.port(), 0) << p.log();
+  std::string dir = write_temp_file("prom-data", "");
+  std::filesystem::remove(dir);
+  std::filesystem::create_directory(dir);
+  std::string cfg = write_temp_file("prometheus.yml", "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+                                                      "scrape_configs:\n  - job_name: pcie_bar\n    static_configs:\n"
+                                                      "      - targets: ['127.0.0.1:" + std::to_string(p.port()) + "']\n");
+  int prom_port = testing::free_loopback_port();
+  pid_t prom = fork();
+  if (prom == 0) {
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1), dup2(devnull, 2);
+    execl("/usr/bin/prometheus", "prometheus", ("--config.file=" + cfg).c_str(), ("--storage.tsdb.path=" + dir).c_str(),
+          ("--web.listen-address=127.0.0.1:" + std::to_string(prom_port)).c_str(), nullptr);
+    _exit(127);
+  }
+  const std::string query = "rate(pcie_bar_op_duration_seconds_count{device=\"rw0\",op=\"read\",block_size=\"8\"}[1m]) > 0";
+  const std::string url = "http://127.0.0.1:" + std::to_string(prom_port) + "/api/v1/query?query=" + testing::url_encode(query);
+  double rate = 0;
+  for (int i = 0; i < 60 && rate <= 0; ++i) {
+    std::this_thread::sleep_for(1s);
+    auto r = http_get(url);
+    if (r.status != 200) continue;
+    auto j = nlohmann::json::parse(r.body);
+    if (!j["data"]["result"].empty()) rate = std::stod(j["data"]["result"][0]["value"][1].get<std::string>());
+  }
+  kill(prom, SIGTERM);
+  waitpid(prom, nullptr, 0);
+  std::filesystem::remove_all(dir);
+  EXPECT_GT(rate, 0) << "Prometheus never saw the latency histogram grow";
+}
+
+TEST(Serve, SigtermExitsZeroWithinTwoSeconds) {
+  ExporterProcess p({"--config.file", write_temp_file("two.yml", kTwoDevices)});
+  ASSERT_TRUE(wait_ready(p));
+  auto t0 = std::chrono::steady_clock::now();
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait_exit(5s), 0) << p.log();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+  EXPECT_NE(p.log().find("msg=stopping"), std::string::npos);
+}
+
+TEST(Serve, SigtermDuringALongRunStillExitsPromptly) {
+  std::string cfg = write_temp_file("long.yml", "devices:\n  - name: big\n    backend: sim\n"
+                                                "    sweep: {iterations: {read: 1000000000}}\n");
+  ExporterProcess p({"--config.file", cfg});
+  ASSERT_GT(p.port(), 0) << p.log();
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(http_get(p.url("/-/ready")).status, 503);  // first run still going
+  auto t0 = std::chrono::steady_clock::now();
+  p.signal(SIGINT);
+  EXPECT_EQ(p.wait_exit(5s), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+}
+
+TEST(Serve, SighupReloadsAGoodConfigAndKeepsTheOldOneOnABadOne) {
+  std::string cfg = write_temp_file("reload.yml", kTwoDevices);
+  ExporterProcess p({"--config.file", cfg});
+  ASSERT_TRUE(wait_ready(p));
+  std::ofstream(cfg) << std::string(kTwoDevices) + "  - {name: new0, backend: sim, sweep: {interval: 1s, block_sizes: [8]}}\n";
+  p.signal(SIGHUP);
+  ASSERT_TRUE(p.wait_for_log("msg=\"configuration reloaded\" devices=3")) << p.log();
+  ASSERT_TRUE(wait_ready(p));
+  EXPECT_EQ(sample(http_get(p.url("/metrics")).body, "pcie_bar_device_up{device=\"new0\"}"), 1.0);
+
+  std::ofstream(cfg) << "devices:\n  - {name: x, backend: sim, access: {width: 3}}\n";
+  p.signal(SIGHUP);
+  ASSERT_TRUE(p.wait_for_log("msg=\"reload failed; keeping the running configuration\"")) << p.log();
+  EXPECT_NE(p.log().find("devices[0].access.width: 3 is not an access width"), std::string::npos);
+  auto body = http_get(p.url("/metrics")).body;
+  EXPECT_EQ(sample(body, "pcie_bar_device_up{device=\"new0\"}"), 1.0);
+  EXPECT_FALSE(sample(body, "pcie_bar_device_up{device=\"x\"}"));
+}
+
+TEST(Serve, AVanishedDeviceIsReportedDownWhileTheOtherKeepsWorking) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(::testing::TempDir()) / ("vanish-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::string cfg = write_temp_file("vanish.yml",
+                                    "devices:\n  - {name: gone, backend: sim, sim: {path: " + (dir / "bar").string() +
+                                        "}, sweep: {interval: 500ms, block_sizes: [8], iterations: {read: 100, write: 100, rw: 100}}}\n"
+                                        "  - {name: stays, backend: sim, sweep: {interval: 500ms, block_sizes: [8], "
+                                        "iterations: {read: 100, write: 100, rw: 100}}}\n");
+  ExporterProcess p({"--config.file", cfg});
+  ASSERT_TRUE(wait_ready(p)) << p.log();
+  fs::remove_all(dir);  // the file and its directory: reopening cannot recreate it
+  const std::string stays_runs = "pcie_bar_runs_total{device=\"stays\",result=\"success\"}";
+  double before = sample(http_get(p.url("/metrics")).body, stays_runs).value_or(0);
+  std::string body;
+  for (int i = 0; i < 100; ++i) {
+    std::this_thread::sleep_for(50ms);
+    body = http_get(p.url("/metrics")).body;
+    if (sample(body, "pcie_bar_device_up{device=\"gone\"}") == 0.0 && sample(body, stays_runs) >= before + 2) break;
+  }
+  EXPECT_EQ(sample(body, "pcie_bar_device_up{device=\"gone\"}"), 0.0) << p.log();
+  EXPECT_GE(sample(body, "pcie_bar_device_errors_total{device=\"gone\",reason=\"io\"}").value_or(0), 1.0);
+  EXPECT_EQ(sample(body, "pcie_bar_device_up{device=\"stays\"}"), 1.0);
+  EXPECT_GE(sample(body, stays_runs).value_or(0), before + 2);
+  EXPECT_NE(p.log().find("was deleted"), std::string::npos);
+}
+
+TEST(Serve, RunAsDropsRootAfterOpeningTheDevices) {
+  if (getuid() != 0) GTEST_SKIP() << "needs root to switch users";
+  ExporterProcess p({"--run-as", "nobody"});
+  ASSERT_GT(p.port(), 0) << p.log();
+  std::ifstream status("/proc/" + std::to_string(p.pid()) + "/status");
+  std::string line, uid_line;
+  while (std::getline(status, line))
+    if (line.rfind("Uid:", 0) == 0) uid_line = line;
+  EXPECT_TRUE(std::regex_match(uid_line, std::regex("Uid:\\s+65534\\s+65534\\s+65534\\s+65534"))) << uid_line;
+  ASSERT_TRUE(wait_ready(p));
+  EXPECT_EQ(sample(http_get(p.url("/metrics")).body, "pcie_bar_device_up{device=\"sim0\"}"), 1.0);
+}
+
+TEST(Serve, TlsAndBasicAuthFromAWebConfigFile) {
+  std::string dir = ::testing::TempDir();
+  auto cert = testing::self_signed_cert(dir);
+  std::string web = write_temp_file("web-ok.yml", "tls_server_config:\n  cert_file: " + cert.cert + "\n  key_file: " +
+                                                      cert.key + "\nbasic_auth_users:\n  prom: " +
+                                                      testing::bcrypt_hash("scrape-me") + "\n");
+  ExporterProcess p({"--web.config.file", web});
+  ASSERT_GT(p.port(), 0) << p.log();
+  EXPECT_NE(p.log().find("tls=true"), std::string::npos);
+  const std::string https = "https://127.0.0.1:" + std::to_string(p.port()) + "/metrics";
+  testing::HttpRequest good{https};
+  good.ca_file = cert.cert, good.user = "prom", good.password = "scrape-me";
+  auto r = testing::http(good);
+  EXPECT_EQ(r.status, 200) << r.error;
+  EXPECT_NE(r.body.find("pcie_bar_exporter_build_info"), std::string::npos);
+  testing::HttpRequest wrong = good;
+  wrong.password = "guess";
+  EXPECT_EQ(testing::http(wrong).status, 401);
+  EXPECT_NE(http_get(p.url("/metrics")).status, 200);  // plain http on the TLS port
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait_exit(5s), 0);
+}
+
+TEST(Serve, StartupErrorsExitWithCode2AndOneLine) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string expected;
+  };
+  std::string bad_web = write_temp_file("web.yml", "basic_auth_users: {alice: plain}\n");
+  for (const Case& c : std::vector<Case>{
+           {{"--web.config.file", bad_web},
+            bad_web + ":1:27: basic_auth_users.alice: not a bcrypt hash ($2a$, $2b$ or $2y$, 60 characters)"},
+           {{"--web.listen-address", "localhost:1"},
+            "--web.listen-address: 'localhost:1' needs an IP address, not a host name (e.g. 127.0.0.1:9842)"},
+           {{"--run-as", "no-such-user-here"}, "--run-as: no such user 'no-such-user-here'"},
+           {{"--log.level", "loud"}, "--log.level: 'loud' is not a level (debug, info, warn or error)"},
+       }) {
+    std::vector<std::string> argv = {PCIE_BAR_EXPORTER_BIN, "--web.listen-address=127.0.0.1:0"};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    auto r = testing::run_command(argv);
+    EXPECT_EQ(r.exit_code, 2) << c.expected;
+    EXPECT_NE(r.err.find("pcie_bar_exporter: " + c.expected + "\n"), std::string::npos) << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace pcie_bar

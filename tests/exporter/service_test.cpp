@@ -1,0 +1,67 @@
+#include "exporter/service.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "tests/support/fake_bar.h"
+
+namespace pcie_bar {
+namespace {
+
+using namespace std::chrono_literals;
+
+DeviceSpec named(const std::string& name) {
+  DeviceSpec d;
+  d.name = name;
+  d.sweep.interval = std::chrono::hours(1);
+  d.sweep.block_sizes = {8};
+  d.sweep.iterations = {10, 10, 10};
+  return d;
+}
+
+std::unique_ptr<Bar> fake_open(const DeviceSpec&) { return std::make_unique<testing::FakeBar>(65536, true); }
+
+double value_of(const Service& s, const std::string& metric, const std::string& device) {
+  for (const auto& fam : s.collector()->Collect()) {
+    if (fam.name != metric) continue;
+    for (const auto& m : fam.metric)
+      if (m.label[0].value == device) return m.counter.value + m.gauge.value + static_cast<double>(m.histogram.sample_count);
+  }
+  return -1;
+}
+
+void wait_ready(const Service& s) {
+  for (int i = 0; i < 1000 && !s.ready(); ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(s.ready());
+}
+
+TEST(Service, ReadyOnceEveryDeviceHasRun) {
+  static const Clock clock = Clock::calibrate();
+  Service s(clock, fake_open);
+  s.configure({named("a"), named("b")});
+  EXPECT_FALSE(s.ready());
+  s.start();
+  wait_ready(s);
+  EXPECT_EQ(value_of(s, "pcie_bar_device_up", "a"), 1);
+  EXPECT_EQ(value_of(s, "pcie_bar_device_up", "b"), 1);
+}
+
+TEST(Service, ReloadKeepsCountersOfKeptDevicesAndDropsRemovedOnes) {
+  static const Clock clock = Clock::calibrate();
+  Service s(clock, fake_open);
+  s.configure({named("a"), named("b")});
+  s.start();
+  wait_ready(s);
+  EXPECT_EQ(value_of(s, "pcie_bar_runs_total", "a"), 1);
+  s.configure({named("a"), named("c")});
+  s.start();
+  for (int i = 0; i < 1000 && value_of(s, "pcie_bar_runs_total", "a") < 2; ++i) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(value_of(s, "pcie_bar_runs_total", "a"), 2);  // continued, not reset
+  EXPECT_EQ(value_of(s, "pcie_bar_device_up", "b"), -1);  // gone from /metrics
+  wait_ready(s);
+  EXPECT_EQ(value_of(s, "pcie_bar_device_up", "c"), 1);
+}
+
+}  // namespace
+}  // namespace pcie_bar

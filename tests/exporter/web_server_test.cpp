@@ -1,0 +1,170 @@
+#include "exporter/web_server.h"
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "config/config_error.h"
+#include "exporter/service.h"
+#include "tests/support/credentials.h"
+#include "tests/support/fake_bar.h"
+#include "tests/support/http_client.h"
+
+namespace pcie_bar {
+namespace {
+
+using testing::http;
+using testing::http_get;
+using testing::HttpRequest;
+
+class FixedCollectable : public prometheus::Collectable {
+ public:
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    prometheus::MetricFamily f{"probe_value", "A fixed value.", prometheus::MetricType::Gauge, {}};
+    f.metric.emplace_back().gauge.value = 42;
+    return {f};
+  }
+};
+
+struct Server {
+  explicit Server(WebOptions o = {}, std::function<bool()> ready = [] { return true; }) {
+    if (o.listen_address == ":9842") o.listen_address = "127.0.0.1:0";
+    web = std::make_unique<WebServer>(o, std::make_shared<FixedCollectable>(), std::move(ready));
+  }
+  std::string url(const std::string& path, const char* scheme = "http") const {
+    return std::string(scheme) + "://127.0.0.1:" + std::to_string(web->ports().at(0)) + path;
+  }
+  std::unique_ptr<WebServer> web;
+};
+
+TEST(WebServer, ServesMetricsInTheTextFormat) {
+  Server s;
+  auto r = http_get(s.url("/metrics"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "# HELP probe_value A fixed value.\n# TYPE probe_value gauge\nprobe_value 42\n");
+}
+
+TEST(WebServer, LandingPageLinksTheTelemetryPath) {
+  WebOptions o;
+  o.telemetry_path = "/custom";
+  Server s(o);
+  auto landing = http_get(s.url("/"));
+  EXPECT_EQ(landing.status, 200);
+  EXPECT_NE(landing.body.find("href=\"/custom\""), std::string::npos);
+  EXPECT_EQ(http_get(s.url("/custom")).status, 200);
+  EXPECT_EQ(http_get(s.url("/metrics")).status, 404);
+  EXPECT_EQ(http_get(s.url("/nothing/here")).status, 404);
+}
+
+TEST(WebServer, HealthAndReadiness) {
+  std::atomic<bool> ready{false};
+  Server s({}, [&] { return ready.load(); });
+  EXPECT_EQ(http_get(s.url("/-/healthy")).status, 200);
+  EXPECT_EQ(http_get(s.url("/-/ready")).status, 503);
+  ready = true;
+  auto r = http_get(s.url("/-/ready"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "Ready\n");
+}
+
+TEST(WebServer, OnlyGetIsAllowed) {
+  Server s;
+  for (const char* method : {"POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"}) {
+    for (const char* path : {"/metrics", "/", "/-/ready"})
+      EXPECT_EQ(http(HttpRequest{s.url(path), method}).status, 405) << method << " " << path;
+  }
+}
+
+TEST(WebServer, BasicAuthGuardsEveryPath) {
+  WebOptions o;
+  o.web.basic_auth_users = {{"alice", testing::bcrypt_hash("s3cret")}};
+  Server s(o);
+  for (const char* path : {"/metrics", "/", "/-/healthy"}) {
+    EXPECT_EQ(http_get(s.url(path)).status, 401) << path;
+    HttpRequest wrong{s.url(path)};
+    wrong.user = "alice", wrong.password = "nope";
+    EXPECT_EQ(http(wrong).status, 401) << path;
+    HttpRequest right{s.url(path)};
+    right.user = "alice", right.password = "s3cret";
+    EXPECT_EQ(http(right).status, 200) << path;
+  }
+}
+
+TEST(WebServer, TlsServesHttpsAndRefusesPlainHttp) {
+  auto cert = testing::self_signed_cert(::testing::TempDir());
+  WebOptions o;
+  o.web.cert_file = cert.cert;
+  o.web.key_file = cert.key;
+  Server s(o);
+  HttpRequest https{s.url("/metrics", "https")};
+  https.ca_file = cert.cert;
+  auto r = http(https);
+  EXPECT_EQ(r.status, 200) << r.error;
+  EXPECT_NE(r.body.find("probe_value 42"), std::string::npos);
+  auto plain = http_get(s.url("/metrics"));
+  EXPECT_NE(plain.status, 200);
+  HttpRequest untrusted{s.url("/metrics", "https")};  // without the CA: the certificate is checked
+  EXPECT_EQ(http(untrusted).status, 0);
+}
+
+TEST(WebServer, StartupErrorsAreOneLine) {
+  WebOptions bad_path;
+  bad_path.listen_address = "127.0.0.1:0";
+  bad_path.telemetry_path = "metrics";
+  EXPECT_THROW(Server{bad_path}, ConfigError);
+
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  WebOptions busy;
+  busy.listen_address = "127.0.0.1:" + std::to_string(ntohs(a.sin_port));
+  try {
+    Server s(busy);
+    FAIL() << "expected the port in use to be an error";
+  } catch (const ConfigError& e) {
+    std::string msg = e.what();
+    EXPECT_EQ(msg.rfind("--web.listen-address: cannot serve on " + busy.listen_address + ": ", 0), 0u) << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  }
+  close(fd);
+}
+
+TEST(WebServer, NoRequestOfAnyPathOrMethodTouchesTheDevice) {
+  static const Clock clock = Clock::calibrate();
+  std::atomic<testing::FakeBar*> bar{nullptr};
+  Service service(clock, [&](const DeviceSpec&) {
+    auto b = std::make_unique<testing::FakeBar>(65536);  // unmapped: every access is recorded
+    bar = b.get();
+    return b;
+  });
+  DeviceSpec spec;
+  spec.sweep.interval = std::chrono::hours(1);
+  spec.sweep.block_sizes = {8};
+  spec.sweep.iterations = {10, 10, 10};
+  service.configure({spec});
+  WebOptions o;
+  o.listen_address = "127.0.0.1:0";
+  WebServer web(o, service.collector(), [&] { return service.ready(); });
+  service.start();
+  for (int i = 0; i < 1000 && !service.ready(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(service.ready());
+  const std::size_t accesses = bar.load()->accesses.size();
+  ASSERT_GT(accesses, 0u);
+  const std::string base = "http://127.0.0.1:" + std::to_string(web.ports().at(0));
+  for (const char* method : {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"})
+    for (const char* path : {"/", "/metrics", "/-/healthy", "/-/ready", "/-/reload", "/debug", "/metrics?x=1"})
+      http(HttpRequest{base + path, method});
+  EXPECT_EQ(bar.load()->accesses.size(), accesses);
+  service.stop();
+}
+
+}  // namespace
+}  // namespace pcie_bar

@@ -1,0 +1,32 @@
+#pragma once
+// A real HTTP client (libcurl) for tests against the real server.
+
+#include <string>
+
+namespace pcie_bar::testing {
+
+struct HttpRequest {
+  std::string url;
+  std::string method = "GET";
+  std::string user, password;  // basic auth when user is set
+  std::string ca_file;         // trust this CA for https
+  long timeout_ms = 5000;
+};
+
+struct HttpResponse {
+  long status = 0;     // 0 when no HTTP response arrived
+  std::string body;
+  std::string error;   // libcurl's reason when status is 0
+};
+
+HttpResponse http(const HttpRequest& request);
+// Percent-encodes a query parameter value.
+std::string url_encode(const std::string& s);
+
+inline HttpResponse http_get(const std::string& url) {
+  HttpRequest r;
+  r.url = url;
+  return http(r);
+}
+
+}  // namespace pcie_bar::testing
