@@ -39,7 +39,12 @@ void decode_window(const YamlField& f, Window& w) {
 }
 
 void decode_access(const YamlField& f, AccessSpec& a) {
-  f.expect_keys({"width", "method"});
+  f.expect_keys({"width", "method", "mapping"});
+  if (f["mapping"].present()) {
+    std::string m = f["mapping"].str();
+    if (m != "uc" && m != "wc") f["mapping"].fail("'" + m + "' is not a mapping (uc or wc)");
+    a.write_combining = m == "wc";
+  }
   if (f["width"].present()) {
     uint64_t w = f["width"].u64();
     if (!is_access_width(w)) f["width"].fail(std::to_string(w) + " is not an access width (1, 2, 4 or 8)");
@@ -181,6 +186,7 @@ DeviceSpec default_device_spec(Backend backend, const std::string& address) {
   if (backend != Backend::kSim) {
     d.name = address;
     d.writes.enabled = false;
+    d.fit_defaults_to_bar = true;
   }
   return d;
 }

@@ -28,6 +28,7 @@ struct SimSpec {
 struct AccessSpec {
   unsigned width = 8;
   AccessMethod method = AccessMethod::kMmap;
+  bool write_combining = false;  // access.mapping: wc (sysfs resourceN_wc, prefetchable BARs only)
 };
 
 struct WriteSpec {
@@ -65,6 +66,9 @@ struct DeviceSpec {
   WriteSpec writes;
   SweepSpec sweep;
   std::vector<VerifySpec> verify{VerifySpec{0x0000}, VerifySpec{0x4000}};
+  // Set for devices given only on the command line: the defaults are shrunk to fit a BAR smaller
+  // than them instead of failing (a config file's values are never changed).
+  bool fit_defaults_to_bar = false;
 };
 
 }  // namespace pcie_bar

@@ -28,19 +28,29 @@ DeviceRun measure_bar(Bar& bar, const DeviceSpec& spec, const Clock& clock, cons
   return run;
 }
 
-DeviceRun measure_device(const DeviceSpec& spec, const Clock& clock, const std::atomic<bool>* cancel) {
+std::unique_ptr<Bar> open_fitted(DeviceSpec& spec, const BarOpener& opener) {
+  auto bar = opener(spec);
+  spec = fit_to_bar(spec, bar->size());
+  if (auto p = check_fits_bar(spec, bar->size())) throw DeviceError("device '" + spec.name + "': " + p->key + ": " + p->message);
+  return bar;
+}
+
+DeviceRun measure_device(const DeviceSpec& requested, const Clock& clock, const std::atomic<bool>* cancel) {
+  DeviceSpec spec = requested;
   std::unique_ptr<Bar> bar;
+  PciInfo info = device_info(spec);
   try {
-    bar = open_bar(spec);
-    if (auto p = check_fits_bar(spec, bar->size()))
-      throw DeviceError("device '" + spec.name + "': " + p->key + ": " + p->message);
+    bar = open_fitted(spec);
   } catch (const DeviceError& e) {
     DeviceRun run;
     run.spec = spec;
+    run.info = info;
     run.error = e.what();
     return run;
   }
-  return measure_bar(*bar, spec, clock, cancel);
+  DeviceRun run = measure_bar(*bar, spec, clock, cancel);
+  run.info = info;
+  return run;
 }
 
 }  // namespace pcie_bar

@@ -2,12 +2,15 @@
 // One measurement of one device: open its BAR, run the write-verify probes and the sweep.
 
 #include <atomic>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/bar.h"
 #include "core/clock.h"
 #include "core/device_spec.h"
+#include "core/open_bar.h"
+#include "core/pci_info.h"
 #include "core/sweep.h"
 #include "core/verify.h"
 
@@ -15,6 +18,7 @@ namespace pcie_bar {
 
 struct DeviceRun {
   DeviceSpec spec;
+  PciInfo info;         // what sysfs says about the device (empty for sim)
   bool opened = false;  // false: `error` says why the BAR could not be opened
   std::string error;    // empty when the run completed
   BarProperties bar;
@@ -28,7 +32,11 @@ struct DeviceRun {
 DeviceRun measure_bar(Bar& bar, const DeviceSpec& spec, const Clock& clock,
                       const std::atomic<bool>* cancel = nullptr);
 
-// Opens the BAR (checking the spec fits it), then measure_bar.
+// Opens the BAR (fitting command-line defaults to it, then checking the spec fits), then
+// measure_bar.
+// Opens spec's BAR, applies fit_to_bar to `spec`, and checks the result fits. Throws DeviceError.
+std::unique_ptr<Bar> open_fitted(DeviceSpec& spec, const BarOpener& opener = open_bar);
+
 DeviceRun measure_device(const DeviceSpec& spec, const Clock& clock,
                          const std::atomic<bool>* cancel = nullptr);
 

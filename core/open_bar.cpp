@@ -1,6 +1,10 @@
 #include "core/open_bar.h"
 
+#include "core/pci_sysfs.h"
 #include "core/sim_bar.h"
+#include "core/sysfs_bar.h"
+#include "core/uio_bar.h"
+#include "core/vfio_bar.h"
 
 namespace pcie_bar {
 
@@ -15,16 +19,19 @@ const char* backend_name(Backend b) {
 }
 
 std::unique_ptr<Bar> open_bar(const DeviceSpec& spec) {
+  const PciSysfs sysfs;
   switch (spec.backend) {
-    case Backend::kSim:
-      return SimBar::open(spec.sim, spec.access.method);
-    case Backend::kVfio:
-    case Backend::kUio:
-    case Backend::kSysfs:
-      break;
+    case Backend::kSim: return SimBar::open(spec.sim, spec.access.method);
+    case Backend::kVfio: return VfioBar::open(spec, sysfs);
+    case Backend::kUio: return open_uio_bar(spec, sysfs);
+    case Backend::kSysfs: return open_sysfs_bar(spec, sysfs);
   }
-  throw DeviceError(std::string("backend '") + backend_name(spec.backend) +
-                    "' is not supported by this build (see README: Backends)");
+  throw DeviceError("unknown backend");
+}
+
+PciInfo device_info(const DeviceSpec& spec) {
+  if (spec.backend == Backend::kSim) return {};
+  return PciSysfs().info(spec.address);
 }
 
 }  // namespace pcie_bar

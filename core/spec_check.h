@@ -19,4 +19,8 @@ struct SpecProblem {
 // loader checks sim devices with it; real devices are checked once their BAR is open.
 std::optional<SpecProblem> check_fits_bar(const DeviceSpec& spec, uint64_t bar_size);
 
+// For a spec with fit_defaults_to_bar: the window shrunk to the BAR, block sizes beyond it and
+// probes outside it dropped. Other specs are returned unchanged.
+DeviceSpec fit_to_bar(DeviceSpec spec, uint64_t bar_size);
+
 }  // namespace pcie_bar

@@ -2,7 +2,8 @@
 
 #include <random>
 
-#include "core/spec_check.h"
+#include "core/open_bar.h"
+#include "core/measure.h"
 #include "exporter/log.h"
 
 namespace pcie_bar {
@@ -40,9 +41,8 @@ void DeviceWorker::stop() {
 bool DeviceWorker::try_open() {
   if (bar_) return true;
   try {
-    auto bar = opener_(spec_);
-    if (auto p = check_fits_bar(spec_, bar->size())) throw DeviceError(p->key + ": " + p->message);
-    metrics_->record_opened(bar->properties(), PciInfo{});
+    auto bar = open_fitted(spec_, opener_);
+    metrics_->record_opened(bar->properties(), device_info(spec_));
     bar_ = std::move(bar);
     backoff_ = std::chrono::milliseconds(0);
     log_event(LogLevel::kInfo, "device opened", {{"device", spec_.name}, {"bar", bar_->properties().description}});

@@ -14,12 +14,10 @@
 #include "core/bar.h"
 #include "core/clock.h"
 #include "core/device_spec.h"
+#include "core/open_bar.h"
 #include "exporter/device_metrics.h"
 
 namespace pcie_bar {
-
-// Opens a device's BAR; throws DeviceError. Tests substitute their own.
-using BarOpener = std::function<std::unique_ptr<Bar>(const DeviceSpec&)>;
 
 class DeviceWorker {
  public:
@@ -48,7 +46,7 @@ class DeviceWorker {
   std::chrono::milliseconds next_backoff();
   std::chrono::milliseconds jittered_interval();
 
-  const DeviceSpec spec_;
+  DeviceSpec spec_;  // fitted to the BAR once opened (command-line defaults only)
   std::shared_ptr<DeviceMetrics> metrics_;
   const Clock& clock_;
   std::mutex& sweep_lock_;

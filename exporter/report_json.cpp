@@ -38,6 +38,16 @@ json verify_json(const VerifyResult& v) {
           {"restored", v.restored}};
 }
 
+json pci_json(const PciInfo& i) {
+  if (i.vendor_id.empty()) return nullptr;
+  auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
+  return {{"vendor_id", i.vendor_id}, {"device_id", i.device_id}, {"subsystem_vendor_id", i.subsystem_vendor_id},
+          {"subsystem_device_id", i.subsystem_device_id}, {"class", i.class_code}, {"revision", i.revision},
+          {"driver", i.driver}, {"iommu_group", i.iommu_group}, {"memory_decoding", opt(i.memory_decoding)},
+          {"link", {{"current_speed_gts", opt(i.link.current_speed_gts)}, {"max_speed_gts", opt(i.link.max_speed_gts)},
+                    {"current_width", opt(i.link.current_width)}, {"max_width", opt(i.link.max_width)}}}};
+}
+
 json device_json(const DeviceRun& d) {
   json j = {{"name", d.spec.name},
             {"backend", backend_name(d.spec.backend)},
@@ -51,6 +61,7 @@ json device_json(const DeviceRun& d) {
             {"writes_enabled", d.spec.writes.enabled},
             {"window_restored", d.sweep.window_restored},
             {"error", d.error.empty() ? json(nullptr) : json(d.error)},
+            {"pci", pci_json(d.info)},
             {"results", json::array()},
             {"verify", json::array()}};
   for (const OpResult& r : d.sweep.results) j["results"].push_back(result_json(r, d.sweep.seconds_per_tick));

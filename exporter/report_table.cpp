@@ -33,6 +33,19 @@ void write_device_header(const DeviceRun& d, const OnceReport& report, std::ostr
     out << "Device " << d.spec.name << ": PCI " << d.spec.address << " BAR" << d.spec.bar << " via backend "
         << backend_name(d.spec.backend) << "\n";
   }
+  if (!d.info.vendor_id.empty()) {
+    out << "  Device:     " << d.info.vendor_id << ":" << d.info.device_id << " class " << d.info.class_code << " rev "
+        << d.info.revision << ", driver " << (d.info.driver.empty() ? "none" : d.info.driver)
+        << (d.info.iommu_group.empty() ? "" : ", IOMMU group " + d.info.iommu_group) << "\n";
+  }
+  if (d.info.link.current_speed_gts && d.info.link.current_width) {
+    out << "  Link:       " << *d.info.link.current_speed_gts << " GT/s x" << *d.info.link.current_width;
+    if (d.info.link.max_speed_gts && d.info.link.max_width)
+      out << " (max " << *d.info.link.max_speed_gts << " GT/s x" << *d.info.link.max_width << ")";
+    out << "\n";
+  }
+  if (d.info.memory_decoding == false)
+    out << "  WARNING:    memory decoding is off in the command register: every MMIO read returns all-ones\n";
   if (!d.opened) return;
   out << "  BAR" << d.spec.bar << " size:  " << d.bar.size << " bytes (" << hex(d.bar.size) << "), "
       << d.bar.description << "\n"

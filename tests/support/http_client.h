@@ -6,8 +6,9 @@
 namespace pcie_bar::testing {
 
 struct HttpRequest {
+  HttpRequest(std::string u = "", std::string m = "GET") : url(std::move(u)), method(std::move(m)) {}
   std::string url;
-  std::string method = "GET";
+  std::string method;
   std::string user, password;  // basic auth when user is set
   std::string ca_file;         // trust this CA for https
   long timeout_ms = 5000;
@@ -23,10 +24,6 @@ HttpResponse http(const HttpRequest& request);
 // Percent-encodes a query parameter value.
 std::string url_encode(const std::string& s);
 
-inline HttpResponse http_get(const std::string& url) {
-  HttpRequest r;
-  r.url = url;
-  return http(r);
-}
+inline HttpResponse http_get(const std::string& url) { return http(HttpRequest(url)); }
 
 }  // namespace pcie_bar::testing

@@ -1,0 +1,34 @@
+#include "core/mmap_bar.h"
+
+#include <fcntl.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/bar_checks.h"
+#include "core/mmio.h"
+
+namespace pcie_bar {
+
+uint64_t MmapBar::load(uint64_t offset, unsigned width) { return mmio::load(base_, offset, width); }
+
+void MmapBar::store(uint64_t offset, unsigned width, uint64_t value) { mmio::store(base_, offset, width, value); }
+
+std::pair<UniqueFd, UniqueMapping> map_file(const std::string& who, const std::string& path, uint64_t file_offset,
+                                            std::size_t len, bool sync) {
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC | (sync ? O_SYNC : 0)));
+  if (!fd) throw DeviceError(open_error(who, path, errno));
+  void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), static_cast<off_t>(file_offset));
+  if (p == MAP_FAILED)
+    throw DeviceError(who + ": cannot mmap " + std::to_string(len) + " bytes of " + path + ": " + std::strerror(errno));
+  return {std::move(fd), UniqueMapping(p, len)};
+}
+
+std::function<void()> sysfs_presence(const std::string& who, const std::string& device_dir) {
+  return [who, device_dir] {
+    if (access(device_dir.c_str(), F_OK) != 0)
+      throw DeviceError(who + ": " + device_dir + " is gone: the device was removed");
+  };
+}
+
+}  // namespace pcie_bar

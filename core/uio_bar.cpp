@@ -1,0 +1,62 @@
+#include "core/uio_bar.h"
+
+#include <unistd.h>
+
+#include <dirent.h>
+
+#include "core/bar_checks.h"
+#include "core/hex.h"
+#include "core/mmap_bar.h"
+#include "core/sysfs_bar.h"
+
+namespace pcie_bar {
+
+namespace {
+
+std::string uio_node(const std::string& device_dir) {
+  std::string found;
+  if (DIR* d = opendir((device_dir + "/uio").c_str())) {
+    while (dirent* e = readdir(d))
+      if (std::string(e->d_name).rfind("uio", 0) == 0) found = e->d_name;
+    closedir(d);
+  }
+  return found;
+}
+
+uint64_t read_hex(const std::string& path) {
+  auto t = read_text(path);
+  return t ? std::stoull(*t, nullptr, 0) : 0;
+}
+
+}  // namespace
+
+std::unique_ptr<Bar> open_uio_bar(const DeviceSpec& spec, const PciSysfs& sysfs, const std::string& dev_root) {
+  PciResource res = require_memory_bar(sysfs, spec);
+  require_driver(sysfs, spec, "uio_pci_generic");
+  require_mmap_method(spec, "/dev/uioN");
+  const std::string dir = sysfs.device_dir(spec.address);
+  const std::string node = uio_node(dir);
+  if (node.empty()) throw DeviceError("uio: " + spec.address + " is bound to uio_pci_generic but has no uio node in " + dir + "/uio");
+  const std::string maps = dir + "/uio/" + node + "/maps";
+  for (int k = 0; access((maps + "/map" + std::to_string(k)).c_str(), F_OK) == 0; ++k) {
+    const std::string m = maps + "/map" + std::to_string(k);
+    if (read_hex(m + "/addr") + read_hex(m + "/offset") != res.start) continue;
+    const uint64_t map_size = read_hex(m + "/size"), offset = read_hex(m + "/offset");
+    const std::string path = dev_root + "/" + node;
+    auto [fd, map] = map_file("uio", path, static_cast<uint64_t>(k) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)),
+                              map_size + offset, false);
+    BarProperties p;
+    p.size = res.size();
+    p.prefetchable = res.prefetchable();
+    p.is_64bit = res.is_64bit();
+    p.description = path + " map" + std::to_string(k) + " (BAR" + std::to_string(spec.bar) + " at " + hex(res.start) + ")";
+    return std::make_unique<MmapBar>(std::move(fd), std::move(map), offset, p, sysfs_presence("uio", dir));
+  }
+  // uio_pci_generic maps only 32-bit non-prefetchable memory BARs; sysfs works while it is bound.
+  auto bar = open_sysfs_bar(spec, sysfs);
+  bar->prefix_description("BAR" + std::to_string(spec.bar) +
+                          " has no uio map (uio_pci_generic maps only 32-bit non-prefetchable memory BARs); using ");
+  return bar;
+}
+
+}  // namespace pcie_bar
