@@ -14,7 +14,7 @@ cxxopts::Options make_options() {
   cxxopts::Options o("pcie_bar_exporter",
                      "Measures PCIe BAR (MMIO) throughput, latency and write-verify health; "
                      "runs as a Prometheus exporter, or once with --once.");
-  o.custom_help("[OPTIONS] [DEVICE]");
+  o.custom_help("[OPTIONS] [DEVICE]\n  pcie_bar_exporter setup ADDR [--driver vfio-pci|uio_pci_generic] [-v]\n  pcie_bar_exporter setup --restore ADDR");
   o.positional_help("");
   o.add_options()
       ("config.file", "YAML configuration file (devices to measure)", cxxopts::value<std::string>())

@@ -1,15 +1,21 @@
 #include <iostream>
 
 #include "config/config_error.h"
+#include "core/bar.h"
 #include "exporter/cli.h"
 #include "exporter/log.h"
 #include "exporter/once.h"
 #include "exporter/serve.h"
+#include "exporter/setup.h"
 #include "exporter/version.h"
 
 int main(int argc, char** argv) {
   using namespace pcie_bar;
   try {
+    if (argc > 1 && std::string(argv[1]) == "setup") {
+      run_setup(parse_setup_cli(std::vector<std::string>(argv + 2, argv + argc)), std::cout);
+      return kExitOk;
+    }
     CliOptions cli = parse_cli(argc, argv);
     if (cli.help) {
       std::cout << cli.help_text;
@@ -22,6 +28,9 @@ int main(int argc, char** argv) {
     set_log_level(parse_log_level(cli.log_level));
     if (!cli.once) return run_service(cli);
     return run_once(cli, devices_from(cli), std::cout);
+  } catch (const DeviceError& e) {
+    std::cerr << "pcie_bar_exporter: " << e.what() << "\n";
+    return kExitDeviceError;
   } catch (const ConfigError& e) {
     std::cerr << "pcie_bar_exporter: " << e.what() << "\n";
     return kExitUsage;

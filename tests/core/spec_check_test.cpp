@@ -32,3 +32,28 @@ TEST(SpecCheck, VerifyProbePastTheEndNamesTheProbe) {
 
 }  // namespace
 }  // namespace pcie_bar
+
+namespace pcie_bar {
+namespace {
+
+TEST(SpecCheck, CommandLineDefaultsShrinkToASmallBar) {
+  DeviceSpec d;
+  d.fit_defaults_to_bar = true;
+  DeviceSpec f = fit_to_bar(d, 4096);
+  EXPECT_EQ(f.window.size, 4096u);
+  EXPECT_EQ(f.sweep.block_sizes.back(), 4096u);
+  ASSERT_EQ(f.verify.size(), 1u);  // 0x4000 is beyond a 4 KiB BAR
+  EXPECT_FALSE(check_fits_bar(f, 4096));
+  DeviceSpec tiny = fit_to_bar(d, 256);
+  EXPECT_EQ(tiny.sweep.block_sizes.back(), 256u);
+}
+
+TEST(SpecCheck, ConfiguredSpecsAreNeverChanged) {
+  DeviceSpec d;  // fit_defaults_to_bar is false
+  DeviceSpec f = fit_to_bar(d, 4096);
+  EXPECT_EQ(f.window.size, d.window.size);
+  EXPECT_TRUE(check_fits_bar(f, 4096));
+}
+
+}  // namespace
+}  // namespace pcie_bar
