@@ -1,0 +1,56 @@
+#!/bin/sh
+# /init of the test guest: loads vfio and uio, then runs pcie_bar_exporter the way a user would.
+# Each scenario's output is bracketed on the serial console for the host test to parse:
+#   @@BEGIN name / @@STDOUT / ... / @@STDERR / ... / @@END name rc=N
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+for m in irqbypass vfio vfio_virqfd vfio_iommu_type1 vfio-pci-core vfio-pci uio uio_pci_generic; do
+  insmod /mods/$m.ko || echo "@@INSMOD-FAILED $m"
+done
+echo "@@GUEST-UP iommu_groups=$(ls /sys/kernel/iommu_groups | wc -l)"
+
+run() {  # run NAME COMMAND...
+  name=$1; shift
+  echo "@@BEGIN $name"
+  "$@" >/tmp/out 2>/tmp/err
+  rc=$?
+  echo "@@STDOUT"; cat /tmp/out
+  echo "@@STDERR"; cat /tmp/err
+  echo "@@END $name rc=$rc"
+}
+x=/bin/pcie_bar_exporter
+EDU=0000:00:10.0 BOCHS=0000:00:12.0 IVSHMEM=0000:00:13.0 TESTDEV=0000:00:14.0
+
+# vfio on a RAM-like BAR (bochs-display framebuffer), mmap and syscall.
+run setup_vfio_bochs $x setup $BOCHS --driver vfio-pci -v
+run vfio_mmap_bochs $x --config.file /cfg/vfio_mmap_bochs.yml --once --output json
+run vfio_syscall_bochs $x --config.file /cfg/vfio_syscall_bochs.yml --once --output json
+run vfio_table_bochs $x --config.file /cfg/vfio_mmap_bochs.yml --once
+# vfio on ivshmem's shared RAM: the host checks its backing file is byte-identical afterwards.
+run setup_vfio_ivshmem $x setup $IVSHMEM --driver vfio-pci
+run vfio_ivshmem_restore $x --config.file /cfg/vfio_ivshmem.yml --once --output json
+# vfio on edu: read-only sweep, the id register, and a failing write-verify on the liveness register.
+run setup_vfio_edu $x setup $EDU
+run vfio_edu_readonly $x --config.file /cfg/vfio_edu_readonly.yml --once --output json
+run vfio_edu_liveness $x --config.file /cfg/vfio_edu_liveness.yml --once --output json
+run vfio_edu_cli_defaults $x --once --output json 00:10.0
+# Errors a user can run into.
+run error_wrong_driver $x --once --output json --backend uio $EDU
+run error_not_present $x --once --output json 00:1e.5
+run error_absent_bar $x --config.file /cfg/error_absent_bar.yml --once --output json
+run error_window_beyond_bar $x --config.file /cfg/error_window_beyond_bar.yml --once --output json
+run error_io_bar $x --config.file /cfg/error_io_bar.yml --once --output json
+run error_setup_missing_device $x setup 00:1e.5
+# uio: BAR2 is uio map0 (the map index is not the BAR index); BAR0 has no map and goes through sysfs.
+run restore_bochs $x setup --restore $BOCHS
+run setup_uio_bochs $x setup $BOCHS --driver uio_pci_generic
+run uio_bochs_bar2 $x --config.file /cfg/uio_bochs_bar2.yml --once --output json
+run uio_bochs_bar0 $x --config.file /cfg/uio_bochs_bar0.yml --once --output json
+# sysfs resourceN on a device with no driver, and on the edu while vfio-pci holds it.
+run sysfs_testdev $x --config.file /cfg/sysfs_testdev.yml --once --output json
+run restore_edu $x setup --restore $EDU
+run driver_after_restore sh -c "basename \$(readlink /sys/bus/pci/devices/$EDU/driver 2>/dev/null) 2>/dev/null || echo none"
+echo "@@ALL-DONE"
+poweroff -f

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Boots the test guest under TCG (KVM does not run stock kernels here) with an emulated Intel
+# IOMMU, so vfio-pci works, and emulated PCI devices at fixed addresses:
+#   00:10.0 edu            BAR0 1 MiB registers (0x0 reads 0x010000ed; 0x4 returns ~written)
+#   00:12.0 bochs-display  BAR0 16 MiB framebuffer (64-bit prefetchable), BAR2 4 KiB registers
+#   00:13.0 ivshmem-plain  BAR2 1 MiB shared RAM, backed by WORKDIR/ivshmem.bin on the host
+#   00:14.0 pci-testdev    BAR0 4 KiB MMIO, BAR1 I/O ports
+# Usage: run_guest.sh WORKDIR   (writes WORKDIR/serial.log; exits with qemu's status)
+set -uo pipefail
+work=$1
+timeout -k 5 "${PCIE_BAR_VM_TIMEOUT:-480}" qemu-system-x86_64 \
+  -machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m 512M \
+  -nodefaults -no-user-config -display none -no-reboot -serial "file:$work/serial.log" \
+  -kernel "$work/vmlinuz" -initrd "$work/initramfs.cpio.gz" \
+  -device intel-iommu,intremap=on \
+  -device edu,addr=0x10 \
+  -device bochs-display,vgamem=16777216,addr=0x12 \
+  -object "memory-backend-file,id=shm0,mem-path=$work/ivshmem.bin,size=1M,share=on" \
+  -device ivshmem-plain,memdev=shm0,addr=0x13 \
+  -device pci-testdev,addr=0x14 \
+  -append "console=ttyS0 quiet loglevel=1 panic=-1 intel_iommu=on"
