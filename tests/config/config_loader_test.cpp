@@ -122,6 +122,8 @@ const BadCase kBadCases[] = {
      "2:73: devices[0].sweep.block_sizes[0]: block size 4096 exceeds the window size 1024"},
     {"bad width", "devices:\n  - {name: a, backend: sim, access: {width: 3}}\n",
      "2:45: devices[0].access.width: 3 is not an access width (1, 2, 4 or 8)"},
+    {"bad mapping", "devices:\n  - {name: a, backend: sim, access: {mapping: wb}}\n",
+     "2:47: devices[0].access.mapping: 'wb' is not a mapping (uc or wc)"},
     {"bad method", "devices:\n  - {name: a, backend: sim, access: {method: dma}}\n",
      "2:46: devices[0].access.method: 'dma' is not an access method (mmap or syscall)"},
     {"duplicate names", "devices:\n  - {name: a, backend: sim}\n  - {name: a, backend: sim}\n",
