@@ -88,6 +88,28 @@ void decode_sweep(const YamlField& f, SweepSpec& s) {
   }
 }
 
+// PCIe speeds: 2.5, 5, 8, 16, 32, 64 GT/s; widths 1 to 32 lanes.
+void decode_sim_link(const YamlField& f, SimLink& l) {
+  f.expect_keys({"speed", "width", "max_speed", "max_width"});
+  auto speed = [](const YamlField& v) {
+    std::string t = v.str();
+    for (const char* s : {"2.5", "5", "8", "16", "32", "64"})
+      if (t == s || t == std::string(s) + ".0") return std::stod(t);
+    v.fail("'" + t + "' is not a PCIe speed in GT/s (2.5, 5, 8, 16, 32 or 64)");
+  };
+  auto width = [](const YamlField& v) {
+    uint64_t w = v.u64(32);
+    if (w == 0) v.fail("must be between 1 and 32 lanes");
+    return static_cast<unsigned>(w);
+  };
+  if (f["speed"].present()) l.speed_gts = l.max_speed_gts = speed(f["speed"]);
+  if (f["width"].present()) l.width = l.max_width = width(f["width"]);
+  if (f["max_speed"].present()) l.max_speed_gts = speed(f["max_speed"]);
+  if (f["max_width"].present()) l.max_width = width(f["max_width"]);
+  if (l.speed_gts > l.max_speed_gts) f["speed"].fail("exceeds max_speed");
+  if (l.width > l.max_width) f["width"].fail("exceeds max_width");
+}
+
 VerifySpec decode_probe(const YamlField& f) {
   f.expect_keys({"offset", "value", "width", "restore"});
   VerifySpec p;
@@ -156,10 +178,11 @@ DeviceSpec decode_device(const YamlField& f) {
   }
   if (f["bar"].present()) d.bar = static_cast<unsigned>(f["bar"].u64(5));
   if (YamlField s = f["sim"]; s.present()) {
-    s.expect_keys({"size", "path"});
+    s.expect_keys({"size", "path", "link"});
     if (s["size"].present()) d.sim.size = s["size"].size();
     if (d.sim.size == 0 || d.sim.size > kMaxSimSize) s["size"].fail("must be between 1 and 1GiB");
     if (s["path"].present()) d.sim.path = s["path"].str();
+    if (s["link"].present()) decode_sim_link(s["link"], d.sim.link);
   }
   if (f["window"].present()) decode_window(f["window"], d.window);
   if (f["access"].present()) decode_access(f["access"], d.access);

@@ -20,9 +20,15 @@ struct Window {
   uint64_t size = 16 * 1024;
 };
 
+struct SimLink {  // the simulated device's PCIe link, reported as a real device's would be
+  double speed_gts = 8.0, max_speed_gts = 8.0;
+  unsigned width = 4, max_width = 4;
+};
+
 struct SimSpec {
   uint64_t size = 64 * 1024;
   std::string path;  // empty: anonymous memory (a memfd)
+  SimLink link;
 };
 
 struct AccessSpec {

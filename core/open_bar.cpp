@@ -30,8 +30,11 @@ std::unique_ptr<Bar> open_bar(const DeviceSpec& spec) {
 }
 
 PciInfo device_info(const DeviceSpec& spec) {
-  if (spec.backend == Backend::kSim) return {};
-  return PciSysfs().info(spec.address);
+  if (spec.backend != Backend::kSim) return PciSysfs().info(spec.address);
+  PciInfo sim;  // no IDs or driver: nothing to identify; a link and clean AER counters to show
+  sim.link = {spec.sim.link.speed_gts, spec.sim.link.max_speed_gts, spec.sim.link.width, spec.sim.link.max_width};
+  sim.aer = AerCounters{};
+  return sim;
 }
 
 }  // namespace pcie_bar

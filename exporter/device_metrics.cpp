@@ -25,6 +25,7 @@ void DeviceMetrics::declare(MetricFamilies& f) {
   f.declare("pcie_bar_sweep_duration_seconds", "Wall time of the last completed run (probes and sweep).",
             MetricType::Gauge);
   f.declare("pcie_bar_last_run_timestamp_seconds", "Unix time the last completed run finished.", MetricType::Gauge);
+  f.declare("pcie_bar_sweep_interval_seconds", "Configured time between runs (sweep.interval).", MetricType::Gauge);
   f.declare("pcie_bar_runs_total", "Runs by result: success (completed) or error (open or I/O failure).",
             MetricType::Counter);
   f.declare("pcie_bar_device_errors_total", "Device failures by reason (open, io).", MetricType::Counter);
@@ -133,6 +134,7 @@ void DeviceMetrics::collect_device(MetricFamilies& out) const {
   const Labels device = {{"device", spec_.name}};
   if (sweep_seconds_) out.gauge("pcie_bar_sweep_duration_seconds", device, *sweep_seconds_);
   if (last_run_unix_) out.gauge("pcie_bar_last_run_timestamp_seconds", device, *last_run_unix_);
+  out.gauge("pcie_bar_sweep_interval_seconds", device, std::chrono::duration<double>(spec_.sweep.interval).count());
   for (auto [result, n] : {std::pair{"success", runs_success_}, std::pair{"error", runs_error_}})
     out.counter("pcie_bar_runs_total", {{"device", spec_.name}, {"result", result}}, static_cast<double>(n));
   for (const auto& [reason, n] : errors_)

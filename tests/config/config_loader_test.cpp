@@ -56,6 +56,15 @@ TEST(ConfigLoader, RealDevicesAcceptShortAddressesAndDefaultToNoWrites) {
   EXPECT_TRUE(w.devices[0].writes.enabled);
 }
 
+TEST(ConfigLoader, SimulatedLinkDefaultsToItsMaximum) {
+  Config c = parse_config("devices:\n  - {name: s, backend: sim, sim: {link: {speed: 8, width: 4, max_speed: 16, max_width: 8}}}\n", "t.yml");
+  EXPECT_EQ(c.devices[0].sim.link.speed_gts, 8.0);
+  EXPECT_EQ(c.devices[0].sim.link.max_speed_gts, 16.0);
+  EXPECT_EQ(c.devices[0].sim.link.max_width, 8u);
+  Config d = parse_config("devices:\n  - {name: s, backend: sim, sim: {link: {speed: 2.5}}}\n", "t.yml");
+  EXPECT_EQ(d.devices[0].sim.link.max_speed_gts, 2.5);
+}
+
 TEST(ConfigLoader, SizesAcceptBinarySuffixes) {
   Config c = parse_config("devices:\n  - {name: s, backend: sim, sim: {size: 1MiB}, window: {size: 64KiB}}\n", "t.yml");
   EXPECT_EQ(c.devices[0].sim.size, 1u << 20);
@@ -136,6 +145,10 @@ const BadCase kBadCases[] = {
      "2:47: devices[0].writes.enabled: 'yes please' is not true or false"},
     {"sim keys on vfio", "devices:\n  - {name: a, backend: vfio, address: 01:00.0, sim: {size: 1}}\n",
      "2:53: devices[0].sim: only for backend sim"},
+    {"bad sim link speed", "devices:\n  - {name: a, backend: sim, sim: {link: {speed: 7}}}\n",
+     "2:49: devices[0].sim.link.speed: '7' is not a PCIe speed in GT/s (2.5, 5, 8, 16, 32 or 64)"},
+    {"sim link above max", "devices:\n  - {name: a, backend: sim, sim: {link: {width: 8, max_width: 4}}}\n",
+     "2:49: devices[0].sim.link.width: exceeds max_width"},
     {"bar out of range", "devices:\n  - {name: a, backend: sim, bar: 6}\n", "2:34: devices[0].bar: 6 is too large (at most 5)"},
     {"devices not a list", "devices: {name: a}\n", "1:10: devices: expected a list, got a mapping"},
     {"no devices", "devices: []\n", "1:10: devices: must list at least one device"},

@@ -74,6 +74,10 @@ TEST(Serve, ScrapeHasEveryMetricWithItsLabelsAndPassesPromtool) {
            "pcie_bar_verify_runs_total{" + rw + ",offset=\"0x0\"}",
            "pcie_bar_verify_failures_total{" + rw + ",offset=\"0x0\"}",
            std::string("pcie_bar_sweep_duration_seconds{device=\"rw0\"}"),
+           std::string("pcie_bar_sweep_interval_seconds{device=\"rw0\"}"),
+           std::string("pcie_bar_link_speed_transfers_per_second{device=\"rw0\",kind=\"current\"}"),
+           std::string("pcie_bar_link_width_lanes{device=\"ro0\",kind=\"max\"}"),
+           std::string("pcie_bar_aer_errors_total{device=\"rw0\",severity=\"fatal\"}"),
            std::string("pcie_bar_last_run_timestamp_seconds{device=\"ro0\"}"),
            std::string("pcie_bar_runs_total{device=\"ro0\",result=\"success\"}"),
            std::string("pcie_bar_device_up{device=\"ro0\"}"),
@@ -85,6 +89,8 @@ TEST(Serve, ScrapeHasEveryMetricWithItsLabelsAndPassesPromtool) {
   EXPECT_EQ(sample(r.body, "pcie_bar_verify_success{" + rw + ",offset=\"0x4000\"}"), 1.0);
   EXPECT_EQ(sample(r.body, "pcie_bar_device_up{device=\"rw0\"}"), 1.0);
   EXPECT_EQ(sample(r.body, "pcie_bar_bar_size_bytes{device=\"rw0\",bar=\"0\"}"), 65536.0);
+  EXPECT_EQ(sample(r.body, "pcie_bar_sweep_interval_seconds{device=\"rw0\"}"), 1.0);
+  EXPECT_EQ(sample(r.body, "pcie_bar_link_speed_transfers_per_second{device=\"rw0\",kind=\"max\"}"), 8e9);
   EXPECT_NE(r.body.find("pcie_bar_device_info{device=\"rw0\",address=\"\",backend=\"sim\",bar=\"0\",vendor_id=\"\""),
             std::string::npos);
   EXPECT_TRUE(std::regex_search(r.body, std::regex("pcie_bar_exporter_build_info\\{version=\"0\\.1\\.0\",revision=\"[^\"]+\"\\} 1")));
