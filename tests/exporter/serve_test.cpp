@@ -1,7 +1,6 @@
 // The service mode end to end: the real binary, scraped by a real HTTP client, checked by
 // promtool and by a real Prometheus server.
 #include <gtest/gtest.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,7 +12,7 @@
 
 #include "tests/support/credentials.h"
 #include "tests/support/exporter_process.h"
-#include "tests/support/free_port.h"
+#include "tests/support/prometheus_server.h"
 #include "tests/support/http_client.h"
 #include "tests/support/run_command.h"
 
@@ -118,35 +117,11 @@ TEST(Serve, HistogramCountsGrowFromRunToRun) {
 TEST(Serve, RealPrometheusScrapesItAndComputesRates) {
   ExporterProcess p({"--config.file", write_temp_file("two.yml", kTwoDevices)});
   ASSERT_GT(p.port(), 0) << p.log();
-  std::string dir = write_temp_file("prom-data", "");
-  std::filesystem::remove(dir);
-  std::filesystem::create_directory(dir);
-  std::string cfg = write_temp_file("prometheus.yml", "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
-                                                      "scrape_configs:\n  - job_name: pcie_bar\n    static_configs:\n"
-                                                      "      - targets: ['127.0.0.1:" + std::to_string(p.port()) + "']\n");
-  int prom_port = testing::free_loopback_port();
-  pid_t prom = fork();
-  if (prom == 0) {
-    int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, 1), dup2(devnull, 2);
-    execl("/usr/bin/prometheus", "prometheus", ("--config.file=" + cfg).c_str(), ("--storage.tsdb.path=" + dir).c_str(),
-          ("--web.listen-address=127.0.0.1:" + std::to_string(prom_port)).c_str(), nullptr);
-    _exit(127);
-  }
-  const std::string query = "rate(pcie_bar_op_duration_seconds_count{device=\"rw0\",op=\"read\",block_size=\"8\"}[1m]) > 0";
-  const std::string url = "http://127.0.0.1:" + std::to_string(prom_port) + "/api/v1/query?query=" + testing::url_encode(query);
-  double rate = 0;
-  for (int i = 0; i < 60 && rate <= 0; ++i) {
-    std::this_thread::sleep_for(1s);
-    auto r = http_get(url);
-    if (r.status != 200) continue;
-    auto j = nlohmann::json::parse(r.body);
-    if (!j["data"]["result"].empty()) rate = std::stod(j["data"]["result"][0]["value"][1].get<std::string>());
-  }
-  kill(prom, SIGTERM);
-  waitpid(prom, nullptr, 0);
-  std::filesystem::remove_all(dir);
-  EXPECT_GT(rate, 0) << "Prometheus never saw the latency histogram grow";
+  testing::PrometheusServer prometheus({"127.0.0.1:" + std::to_string(p.port())});
+  auto result = prometheus.wait_for(
+      "rate(pcie_bar_op_duration_seconds_count{device=\"rw0\",op=\"read\",block_size=\"8\"}[1m]) > 0", 60);
+  ASSERT_FALSE(result.empty()) << "Prometheus never saw the latency histogram grow";
+  EXPECT_GT(std::stod(result[0]["value"][1].get<std::string>()), 0);
 }
 
 TEST(Serve, SigtermExitsZeroWithinTwoSeconds) {

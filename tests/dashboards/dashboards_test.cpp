@@ -1,0 +1,137 @@
+// The Grafana dashboards in dashboards/: their conventions (grafana dashboard-linter's rules),
+// and that every query, with the variables substituted, returns data from a real Prometheus
+// server scraping the exporter on the simulated device.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "tests/support/exporter_process.h"
+#include "tests/support/prometheus_server.h"
+
+namespace pcie_bar {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+std::vector<std::pair<std::string, json>> dashboards() {
+  std::vector<std::pair<std::string, json>> out;
+  for (const auto& e : fs::directory_iterator(PCIE_BAR_SOURCE_DIR "/dashboards"))
+    if (e.path().extension() == ".json") out.emplace_back(e.path().filename(), json::parse(std::ifstream(e.path())));
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+const json* variable(const json& d, const std::string& name) {
+  for (const auto& v : d["templating"]["list"])
+    if (v["name"] == name) return &v;
+  return nullptr;
+}
+
+// Whether every counter series (…_total, …_bucket) in `expr` sits inside rate()/increase().
+bool counters_only_in_rates(const std::string& expr) {
+  std::vector<std::string> open;  // function name for each open parenthesis
+  std::string word;
+  for (std::size_t i = 0; i <= expr.size(); ++i) {
+    char c = i < expr.size() ? expr[i] : ' ';
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':') {
+      word += c;
+      continue;
+    }
+    bool is_counter = std::regex_match(word, std::regex("pcie_bar_\\w+_(total|bucket)"));
+    if (is_counter && std::none_of(open.begin(), open.end(), [](const std::string& f) { return f == "rate" || f == "increase"; }))
+      return false;
+    if (c == '(') open.push_back(word);
+    if (c == ')' && !open.empty()) open.pop_back();
+    if (c == '{' || c == '[') {  // skip label matchers and ranges
+      char close = c == '{' ? '}' : ']';
+      while (i < expr.size() && expr[i] != close) ++i;
+    }
+    word.clear();
+  }
+  return true;
+}
+
+TEST(Dashboards, CountersOnlyInRatesCheckerWorks) {
+  EXPECT_TRUE(counters_only_in_rates("sum by (le) (rate(pcie_bar_op_duration_seconds_bucket{a=\"(\"}[$__rate_interval]))"));
+  EXPECT_FALSE(counters_only_in_rates("sum(pcie_bar_runs_total{job=~\"$job\"})"));
+  EXPECT_TRUE(counters_only_in_rates("pcie_bar_device_up{job=~\"$job\"}"));
+}
+
+TEST(Dashboards, FollowTheConventions) {
+  auto all = dashboards();
+  ASSERT_EQ(all.size(), 2u);
+  for (const auto& [file, d] : all) {
+    SCOPED_TRACE(file);
+    ASSERT_TRUE(variable(d, "datasource"));
+    EXPECT_EQ((*variable(d, "datasource"))["type"], "datasource");
+    for (const char* name : {"job", "instance", "device"}) {
+      const json* v = variable(d, name);
+      ASSERT_TRUE(v) << name;
+      EXPECT_TRUE((*v)["includeAll"].get<bool>()) << name;
+      EXPECT_EQ((*v)["allValue"], ".+") << name;
+      EXPECT_EQ((*v)["datasource"]["uid"], "${datasource}") << name;
+      if (std::string(name) != "device" || file == "pcie-bar-overview.json") {
+        EXPECT_TRUE((*v)["multi"].get<bool>()) << name;
+      }
+    }
+    ASSERT_GT(d["panels"].size(), 10u);
+    for (const auto& p : d["panels"]) {
+      SCOPED_TRACE(p["title"].get<std::string>());
+      EXPECT_FALSE(p["description"].get<std::string>().empty());
+      EXPECT_FALSE(p["fieldConfig"]["defaults"]["unit"].get<std::string>().empty());
+      EXPECT_EQ(p["datasource"]["uid"], "${datasource}");
+      ASSERT_FALSE(p["targets"].empty());
+      for (const auto& t : p["targets"]) {
+        std::string e = t["expr"];
+        for (const char* m : {"job=~\"$job\"", "instance=~\"$instance\"", "device=~\"$device\""})
+          EXPECT_NE(e.find(m), std::string::npos) << e;
+        for (std::size_t at = e.find("rate("); at != std::string::npos; at = e.find("rate(", at + 1))
+          EXPECT_NE(e.find("[$__rate_interval]", at), std::string::npos) << e;
+        EXPECT_TRUE(counters_only_in_rates(e)) << e;
+      }
+    }
+    EXPECT_EQ(d["panels"].size(), std::set<std::string>([&] {
+                std::set<std::string> titles;
+                for (const auto& p : d["panels"]) titles.insert(p["title"].get<std::string>());
+                return titles;
+              }()).size()) << "panel titles must be unique";
+  }
+}
+
+TEST(Dashboards, EveryQueryReturnsDataFromARealPrometheus) {
+  std::string cfg = testing::write_temp_file("dash.yml", R"(devices:
+  - {name: rw0, backend: sim, sweep: {interval: 1s, block_sizes: [8, 64, 4096], iterations: {read: 300, write: 300, rw: 100}}}
+  - {name: ro0, backend: sim, writes: {enabled: false}, sweep: {interval: 1s, block_sizes: [8, 4096], iterations: {read: 300}}}
+)");
+  testing::ExporterProcess exporter({"--config.file", cfg});
+  ASSERT_GT(exporter.port(), 0) << exporter.log();
+  testing::PrometheusServer prometheus({"127.0.0.1:" + std::to_string(exporter.port())});
+  // rate() over the dashboards' interval needs two scrapes with growing counters.
+  ASSERT_FALSE(prometheus.wait_for("rate(pcie_bar_op_duration_seconds_count{op=\"rw\"}[1m]) > 0", 60).empty());
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  auto substitute = [](std::string e) {
+    for (auto [from, to] : {std::pair{"$job", "pcie_bar"}, {"$instance", ".+"}, {"$device", ".+"}, {"$__rate_interval", "1m"}})
+      for (std::size_t at; (at = e.find(from)) != std::string::npos;) e.replace(at, std::strlen(from), to);
+    return e;
+  };
+  for (const auto& [file, d] : dashboards()) {
+    for (const char* name : {"job", "instance", "device"}) {
+      std::smatch m;
+      std::string def = (*variable(d, name))["definition"];
+      ASSERT_TRUE(std::regex_match(def, m, std::regex("label_values\\((.*), (\\w+)\\)"))) << def;
+      EXPECT_FALSE(prometheus.query(substitute(m[1])).empty()) << file << " variable " << name << ": " << def;
+    }
+    for (const auto& p : d["panels"])
+      for (const auto& t : p["targets"]) {
+        std::string e = substitute(t["expr"]);
+        EXPECT_FALSE(prometheus.query(e).empty()) << file << " / " << p["title"] << ": " << e;
+      }
+  }
+}
+
+}  // namespace
+}  // namespace pcie_bar
