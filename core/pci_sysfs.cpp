@@ -1,5 +1,7 @@
 #include "core/pci_sysfs.h"
 
+#include "core/pci_names.h"
+
 #include <dirent.h>
 #include <unistd.h>
 
@@ -121,6 +123,9 @@ PciInfo PciSysfs::info(const std::string& address) const {
   i.subsystem_device_id = read_text(dir + "/subsystem_device").value_or("");
   i.class_code = read_text(dir + "/class").value_or("");
   i.revision = read_text(dir + "/revision").value_or("");
+  PciNames names = lookup_pci_names(i.vendor_id, i.device_id);
+  i.vendor_name = names.vendor;
+  i.device_name = names.device;
   i.driver = driver(address);
   i.iommu_group = iommu_group(address);
   if (auto t = read_text(dir + "/current_link_speed")) i.link.current_speed_gts = parse_link_speed(*t);

@@ -41,7 +41,8 @@ json verify_json(const VerifyResult& v) {
 json pci_json(const PciInfo& i) {
   if (i.vendor_id.empty()) return nullptr;
   auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
-  return {{"vendor_id", i.vendor_id}, {"device_id", i.device_id}, {"subsystem_vendor_id", i.subsystem_vendor_id},
+  return {{"vendor_id", i.vendor_id}, {"device_id", i.device_id}, {"vendor_name", i.vendor_name},
+          {"device_name", i.device_name}, {"subsystem_vendor_id", i.subsystem_vendor_id},
           {"subsystem_device_id", i.subsystem_device_id}, {"class", i.class_code}, {"revision", i.revision},
           {"driver", i.driver}, {"iommu_group", i.iommu_group}, {"memory_decoding", opt(i.memory_decoding)},
           {"link", {{"current_speed_gts", opt(i.link.current_speed_gts)}, {"max_speed_gts", opt(i.link.max_speed_gts)},

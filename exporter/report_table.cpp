@@ -37,6 +37,8 @@ void write_device_header(const DeviceRun& d, const OnceReport& report, std::ostr
     out << "  Device:     " << d.info.vendor_id << ":" << d.info.device_id << " class " << d.info.class_code << " rev "
         << d.info.revision << ", driver " << (d.info.driver.empty() ? "none" : d.info.driver)
         << (d.info.iommu_group.empty() ? "" : ", IOMMU group " + d.info.iommu_group) << "\n";
+    if (!d.info.vendor_name.empty())
+      out << "              " << d.info.vendor_name << (d.info.device_name.empty() ? "" : " " + d.info.device_name) << "\n";
   }
   if (d.info.link.current_speed_gts && d.info.link.current_width) {
     out << "  Link:       " << *d.info.link.current_speed_gts << " GT/s x" << *d.info.link.current_width;
