@@ -55,12 +55,11 @@ bool DeviceWorker::try_open() {
 }
 
 void DeviceWorker::loop() {
-  // open_now() made the first attempt; every later attempt waits out its backoff first.
-  bool retry = !bar_;
+  // open_now() made the first attempt; every later one (after a failed open or a failed run)
+  // waits out its backoff first.
   while (!stop_) {
     if (!bar_) {
-      if (retry && !sleep_for(next_backoff())) return;
-      retry = true;
+      if (!sleep_for(next_backoff())) return;
       if (!try_open()) continue;
     }
     run_once();

@@ -87,8 +87,10 @@ TEST(DeviceWorker, AFailingRunMarksTheDeviceDownAndReopens) {
     return std::make_unique<GoneBar>(65536, true);
   });
   w.open_now();
+  auto t0 = std::chrono::steady_clock::now();
   w.start();
   ASSERT_TRUE(eventually([&] { return opens.load() >= 2; }));
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 900ms);  // reopening after a failed run backs off too
   w.stop();
   MetricFamilies f;
   DeviceMetrics::declare(f);
