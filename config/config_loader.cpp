@@ -59,12 +59,14 @@ void decode_access(const YamlField& f, AccessSpec& a) {
 }
 
 void decode_sweep(const YamlField& f, SweepSpec& s) {
-  f.expect_keys({"interval", "block_sizes", "iterations"});
-  if (YamlField iv = f["interval"]; iv.present()) {
+  f.expect_keys({"interval", "timeout", "block_sizes", "iterations"});
+  for (auto [key, slot] : {std::pair{"interval", &s.interval}, std::pair{"timeout", &s.timeout}}) {
+    YamlField iv = f[key];
+    if (!iv.present()) continue;
     auto d = parse_duration(iv.str());
     if (!d) iv.fail("'" + iv.str() + "' is not a duration (e.g. 500ms, 60s, 5m, 1h)");
     if (d->count() < 100) iv.fail("must be at least 100ms");
-    s.interval = *d;
+    *slot = *d;
   }
   if (YamlField bs = f["block_sizes"]; bs.present()) {
     s.block_sizes.clear();

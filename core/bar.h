@@ -11,10 +11,17 @@ namespace pcie_bar {
 // How accesses reach the device: CPU loads/stores on a mapping, or one system call each.
 enum class AccessMethod { kMmap, kSyscall };
 
-// Raised when a device or BAR cannot be opened; the CLI maps it to exit code 3.
+// Raised when a device or BAR cannot be opened or fails; the CLI maps it to exit code 3.
+// `reason` is the short label pcie_bar_device_errors_total counts it under: open, io, gone,
+// bus_error, all_ones, timeout.
 class DeviceError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit DeviceError(const std::string& what, std::string reason = "io")
+      : std::runtime_error(what), reason_(std::move(reason)) {}
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::string reason_;
 };
 
 struct BarProperties {
@@ -44,6 +51,10 @@ class Bar {
   // Throws DeviceError when the device is known to be gone (removed, file deleted); checked
   // before each run so a vanished device is reported instead of measured.
   virtual void check_present() const {}
+
+  // True once an access raised SIGBUS (see BusErrorGuard): the device is gone, and the mapping
+  // now points at harmless memory.
+  virtual bool faulted() const { return false; }
 };
 
 }  // namespace pcie_bar

@@ -50,6 +50,9 @@ struct Iterations {
 
 struct SweepSpec {
   std::chrono::milliseconds interval{60'000};
+  // A run that takes longer is cut short and reported (0: the interval).
+  std::chrono::milliseconds timeout{0};
+  std::chrono::milliseconds effective_timeout() const { return timeout.count() ? timeout : interval; }
   std::vector<uint64_t> block_sizes{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
   Iterations iterations;
 };

@@ -7,6 +7,24 @@
 
 namespace pcie_bar {
 
+namespace {
+
+// Every READ op returning only 0xff bytes is what a device that is gone, whose link is down or
+// whose memory decoding is off returns. Memory that really holds 0xff (erased flash) is told
+// apart by R+W: there the written patterns read back.
+void check_not_all_ones(const SweepResult& sweep) {
+  bool any_read = false, all_ones = true, rw_ok = false;
+  for (const OpResult& r : sweep.results) {
+    if (r.op == Op::kRead && r.ops) any_read = true, all_ones &= r.all_ones_reads == r.ops;
+    if (r.op == Op::kReadWrite && r.ops) rw_ok |= r.mismatches == 0;
+  }
+  if (any_read && all_ones && !rw_ok)
+    throw DeviceError("every read returned all-ones (0xff...): the device is gone, its link is down or its memory "
+                      "decoding is off", "all_ones");
+}
+
+}  // namespace
+
 bool DeviceRun::failed_checks() const {
   return std::any_of(verify.begin(), verify.end(), [](const VerifyResult& v) { return v.status == VerifyStatus::kMismatch; }) ||
          std::any_of(sweep.results.begin(), sweep.results.end(), [](const OpResult& r) { return r.mismatches > 0; });
@@ -19,11 +37,15 @@ DeviceRun measure_bar(Bar& bar, const DeviceSpec& spec, const Clock& clock, cons
   run.bar = bar.properties();
   try {
     bar.check_present();
-    for (const VerifySpec& probe : spec.verify)
+    for (const VerifySpec& probe : spec.verify) {
       run.verify.push_back(run_verify(bar, probe, spec.access.width, spec.writes.enabled));
+      if (bar.faulted()) throw DeviceError("a write-verify access raised SIGBUS: the device was removed", "bus_error");
+    }
     run.sweep = run_sweep(bar, clock, spec, cancel);
+    check_not_all_ones(run.sweep);
   } catch (const DeviceError& e) {
     run.error = e.what();
+    run.error_reason = e.reason();
   }
   return run;
 }
@@ -46,6 +68,7 @@ DeviceRun measure_device(const DeviceSpec& requested, const Clock& clock, const 
     run.spec = spec;
     run.info = info;
     run.error = e.what();
+    run.error_reason = e.reason() == "io" ? "open" : e.reason();
     return run;
   }
   DeviceRun run = measure_bar(*bar, spec, clock, cancel);

@@ -21,6 +21,7 @@ struct DeviceRun {
   PciInfo info;         // what sysfs says about the device (empty for sim)
   bool opened = false;  // false: `error` says why the BAR could not be opened
   std::string error;    // empty when the run completed
+  std::string error_reason;  // DeviceError::reason() of `error`
   BarProperties bar;
   std::vector<VerifyResult> verify;
   SweepResult sweep;

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "core/bar.h"
+#include "core/bus_error_guard.h"
 #include "core/unique_fd.h"
 
 namespace pcie_bar {
@@ -16,7 +17,7 @@ class MmapBar : public Bar {
   MmapBar(UniqueFd fd, UniqueMapping map, std::size_t data_offset, BarProperties props,
           std::function<void()> presence)
       : fd_(std::move(fd)), map_(std::move(map)), base_(map_.bytes() + data_offset), props_(std::move(props)),
-        presence_(std::move(presence)) {}
+        presence_(std::move(presence)), guard_(const_cast<std::byte*>(map_.bytes()), map_.size()) {}
 
   const BarProperties& properties() const override { return props_; }
   volatile std::byte* mapping() const override { return base_; }
@@ -25,6 +26,7 @@ class MmapBar : public Bar {
   void check_present() const override {
     if (presence_) presence_();
   }
+  bool faulted() const override { return guard_.faulted(); }
   void prefix_description(const std::string& prefix) { props_.description = prefix + props_.description; }
 
  private:
@@ -33,6 +35,7 @@ class MmapBar : public Bar {
   volatile std::byte* base_;
   BarProperties props_;
   std::function<void()> presence_;
+  BusErrorGuard guard_;  // declared last: unregistered before the mapping goes
 };
 
 // Maps `len` bytes of `path` at file offset `file_offset`; throws DeviceError naming `who`.

@@ -60,9 +60,9 @@ SimBar::~SimBar() {
 void SimBar::check_present() const {
   if (path_.empty()) return;
   struct stat st {};
-  if (fstat(fd_, &st) != 0 || st.st_nlink == 0) throw DeviceError("sim: backing file " + path_ + " was deleted");
+  if (fstat(fd_, &st) != 0 || st.st_nlink == 0) throw DeviceError("sim: backing file " + path_ + " was deleted", "gone");
   if (static_cast<uint64_t>(st.st_size) < props_.size)
-    throw DeviceError("sim: backing file " + path_ + " was truncated to " + std::to_string(st.st_size) + " bytes");
+    throw DeviceError("sim: backing file " + path_ + " was truncated to " + std::to_string(st.st_size) + " bytes", "gone");
 }
 
 uint64_t SimBar::load(uint64_t offset, unsigned width) {

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/bar.h"
+#include "core/bus_error_guard.h"
 #include "core/device_spec.h"
 
 namespace pcie_bar {
@@ -24,16 +25,19 @@ class SimBar : public Bar {
   void store(uint64_t offset, unsigned width, uint64_t value) override;
   // A file-backed BAR is gone when its file was deleted or truncated below the BAR size.
   void check_present() const override;
+  bool faulted() const override { return guard_.faulted(); }
 
  private:
   SimBar(int fd, volatile std::byte* map, BarProperties props, bool direct, std::string path)
-      : fd_(fd), map_(map), props_(std::move(props)), direct_(direct), path_(std::move(path)) {}
+      : fd_(fd), map_(map), props_(std::move(props)), direct_(direct), path_(std::move(path)),
+        guard_(const_cast<std::byte*>(map), props_.size) {}
 
   int fd_;
   volatile std::byte* map_;
   BarProperties props_;
   bool direct_;  // AccessMethod::kMmap: accesses go through the mapping, else pread/pwrite
   std::string path_;
+  BusErrorGuard guard_;  // declared last: unregistered before the mapping goes
 };
 
 }  // namespace pcie_bar

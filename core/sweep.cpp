@@ -56,7 +56,9 @@ class WindowWalk {
 class SweepRunner {
  public:
   SweepRunner(Bar& bar, const Clock& clock, const DeviceSpec& spec, const std::atomic<bool>* cancel)
-      : io_(bar, spec.access.width), clock_(clock), spec_(spec), cancel_(cancel),
+      : bar_(bar), io_(bar, spec.access.width), clock_(clock), spec_(spec), cancel_(cancel),
+        deadline_(clock.start() + static_cast<uint64_t>(std::chrono::duration<double>(
+                                      spec.sweep.effective_timeout()).count() / clock.seconds_per_tick())),
         patterns_(*std::max_element(spec.sweep.block_sizes.begin(), spec.sweep.block_sizes.end())),
         readback_(patterns_.a.size()) {}
 
@@ -67,7 +69,7 @@ class SweepRunner {
     WindowWalk walk(spec_.window, block);
     for (uint64_t i = 0; i < std::min(iterations, kWarmupOps); ++i) untimed(op, walk, block);
     walk = WindowWalk(spec_.window, block);
-    for (uint64_t i = 0; i < iterations && !cancelled(); ++i) {
+    for (uint64_t i = 0; i < iterations && !stopped(); ++i) {
       timed(op, walk, block, r);
       walk.advance();
     }
@@ -76,6 +78,9 @@ class SweepRunner {
   }
 
   bool cancelled() const { return cancel_ && cancel_->load(std::memory_order_relaxed); }
+  bool timed_out() const { return timed_out_; }
+  // Checked after every op: one relaxed load, one flag, one comparison.
+  bool stopped() const { return cancelled() || timed_out_ || bar_.faulted(); }
   BlockIo& io() { return io_; }
 
  private:
@@ -95,14 +100,14 @@ class SweepRunner {
       case Op::kRead: {
         uint64_t t0 = clock_.start();
         uint64_t folded = io_.read_and_fold(off, block);
-        r.latency.record(clock_.stop() - t0);
+        record(r, t0, clock_.stop());
         if (folded == ~uint64_t{0}) ++r.all_ones_reads;
         break;
       }
       case Op::kWrite: {
         uint64_t t0 = clock_.start();
         io_.write(off, patterns_.a.data(), block);
-        r.latency.record(clock_.stop() - t0);
+        record(r, t0, clock_.stop());
         break;
       }
       case Op::kReadWrite: {
@@ -110,7 +115,7 @@ class SweepRunner {
         uint64_t t0 = clock_.start();
         io_.write(off, pattern, block);
         io_.read(off, readback_.data(), block);
-        r.latency.record(clock_.stop() - t0);
+        record(r, t0, clock_.stop());
         if (std::memcmp(readback_.data(), pattern, block) != 0) ++r.mismatches;
         break;
       }
@@ -118,10 +123,18 @@ class SweepRunner {
     ++r.ops;
   }
 
+  void record(OpResult& r, uint64_t t0, uint64_t t1) {
+    r.latency.record(t1 - t0);
+    if (t1 > deadline_) timed_out_ = true;
+  }
+
+  Bar& bar_;
   BlockIo io_;
   const Clock& clock_;
   const DeviceSpec& spec_;
   const std::atomic<bool>* cancel_;
+  uint64_t deadline_;  // clock ticks
+  bool timed_out_ = false;
   Patterns patterns_;
   std::vector<std::byte> readback_;
 };
@@ -152,7 +165,7 @@ SweepResult run_sweep(Bar& bar, const Clock& clock, const DeviceSpec& spec,
   const Iterations& n = spec.sweep.iterations;
   try {
     for (uint64_t block : spec.sweep.block_sizes) {
-      if (runner.cancelled()) break;
+      if (runner.stopped()) break;
       result.results.push_back(runner.run(Op::kRead, block, n.read));
       if (!spec.writes.enabled) continue;
       result.results.push_back(runner.run(Op::kWrite, block, n.write));
@@ -166,6 +179,13 @@ SweepResult run_sweep(Bar& bar, const Clock& clock, const DeviceSpec& spec,
     throw;
   }
   restore();
+  if (bar.faulted())
+    throw DeviceError("an access to the BAR raised SIGBUS: the device was removed or its memory went away; "
+                      "the run was abandoned", "bus_error");
+  if (runner.timed_out())
+    throw DeviceError("the run took longer than sweep.timeout (" +
+                          std::to_string(std::chrono::duration<double>(spec.sweep.effective_timeout()).count()) +
+                          " s) and was cut short", "timeout");
   result.cancelled = runner.cancelled();
   result.wall_seconds = static_cast<double>(Clock::monotonic_ns() - t_begin) * 1e-9;
   return result;

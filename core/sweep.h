@@ -42,7 +42,8 @@ struct SweepResult {
 
 // Runs the sweep described by spec.window, spec.access, spec.writes and spec.sweep. When
 // `cancel` becomes true the sweep stops after the current op (and still restores the window).
-// Throws DeviceError if a syscall access fails.
+// Throws DeviceError when an access fails (reason io), the BAR faults (bus_error: SIGBUS, the
+// device went away) or the sweep outlasts spec.sweep.effective_timeout() (timeout).
 SweepResult run_sweep(Bar& bar, const Clock& clock, const DeviceSpec& spec,
                       const std::atomic<bool>* cancel = nullptr);
 

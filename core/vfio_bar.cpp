@@ -141,7 +141,7 @@ void VfioBar::map_areas(const std::vector<std::pair<uint64_t, uint64_t>>& areas)
     void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, device_.get(),
                    static_cast<off_t>(region_offset_ + offset));
     if (p == MAP_FAILED) fail("mmap of BAR area " + hex(offset) + "+" + hex(size) + " failed: " + errno_text());
-    areas_.push_back({offset, UniqueMapping(p, size)});
+    areas_.push_back({offset, UniqueMapping(p, size), std::make_unique<BusErrorGuard>(p, size)});
   }
   if (areas_.size() == 1 && areas_[0].offset == 0 && areas_[0].map.size() >= props_.size) whole_map_ = areas_[0].map.bytes();
 }
@@ -163,7 +163,13 @@ void VfioBar::store(uint64_t offset, unsigned width, uint64_t value) {
 }
 
 void VfioBar::check_present() const {
-  if (access(device_dir_.c_str(), F_OK) != 0) fail(device_dir_ + " is gone: the device was removed");
+  if (access(device_dir_.c_str(), F_OK) != 0) throw DeviceError("vfio: " + device_dir_ + " is gone: the device was removed", "gone");
+}
+
+bool VfioBar::faulted() const {
+  for (const Area& a : areas_)
+    if (a.guard->faulted()) return true;
+  return false;
 }
 
 }  // namespace pcie_bar

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/bar.h"
+#include "core/bus_error_guard.h"
 #include "core/device_spec.h"
 #include "core/pci_sysfs.h"
 #include "core/unique_fd.h"
@@ -24,11 +25,13 @@ class VfioBar : public Bar {
   uint64_t load(uint64_t offset, unsigned width) override;
   void store(uint64_t offset, unsigned width, uint64_t value) override;
   void check_present() const override;
+  bool faulted() const override;
 
  private:
   struct Area {  // a mmap()ed part of the region
     uint64_t offset;
     UniqueMapping map;
+    std::unique_ptr<BusErrorGuard> guard;  // destroyed before `map`, as members go in reverse
   };
   VfioBar() = default;
   volatile std::byte* mapped(uint64_t offset, unsigned width) const;

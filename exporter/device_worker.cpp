@@ -76,8 +76,9 @@ void DeviceWorker::run_once() {
   }
   if (run.sweep.cancelled) return;  // stopping: a partial run is not published
   if (!run.error.empty()) {
-    metrics_->record_failure("io");
-    log_event(LogLevel::kError, "run failed; reopening", {{"device", spec_.name}, {"err", run.error}});
+    metrics_->record_failure(run.error_reason);
+    log_event(LogLevel::kError, "run failed; reopening",
+              {{"device", spec_.name}, {"reason", run.error_reason}, {"err", run.error}});
     bar_.reset();
     return;
   }

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
+#include "tests/support/fake_bar.h"
+
 namespace pcie_bar {
 namespace {
 
@@ -41,6 +45,39 @@ TEST(Measure, VerifyMismatchCountsAsAFailedCheck) {
   v.status = VerifyStatus::kMismatch;
   run.verify.push_back(v);
   EXPECT_TRUE(run.failed_checks());
+}
+
+DeviceSpec quick() {
+  DeviceSpec d;
+  d.window.size = 256;
+  d.sweep.block_sizes = {8, 64};
+  d.sweep.iterations = {20, 20, 10};
+  d.verify.clear();
+  return d;
+}
+
+TEST(Measure, ADeviceReadingAllOnesIsDownNotData) {
+  testing::FakeBar bar(4096, true);
+  std::memset(bar.memory().data(), 0xff, bar.memory().size());
+  DeviceSpec d = quick();
+  d.writes.enabled = false;
+  DeviceRun run = measure_bar(bar, d, Clock::calibrate());
+  EXPECT_EQ(run.error_reason, "all_ones");
+  EXPECT_NE(run.error.find("every read returned all-ones"), std::string::npos);
+}
+
+TEST(Measure, AllOnesWhereWritesDoNotLandIsDownToo) {
+  testing::FakeBar bar(4096);
+  bar.all_ones = true;  // loads return all-ones whatever was stored
+  DeviceRun run = measure_bar(bar, quick(), Clock::calibrate());
+  EXPECT_EQ(run.error_reason, "all_ones");
+}
+
+TEST(Measure, ErasedMemoryThatReadsAllOnesButTakesWritesIsData) {
+  testing::FakeBar bar(4096, true);
+  std::memset(bar.memory().data(), 0xff, bar.memory().size());  // erased flash, say
+  DeviceRun run = measure_bar(bar, quick(), Clock::calibrate());
+  EXPECT_TRUE(run.error.empty()) << run.error;
 }
 
 }  // namespace

@@ -12,12 +12,19 @@
 namespace pcie_bar {
 namespace {
 
+SimSpec sim_spec(uint64_t size, const std::string& path) {
+  SimSpec s;
+  s.size = size;
+  s.path = path;
+  return s;
+}
+
 std::string temp_path(const char* name) {
   return (std::string(::testing::TempDir()) + "/" + name + "-" + std::to_string(getpid()));
 }
 
 TEST(SimBar, AnonymousBarIsZeroedAndMapped) {
-  auto bar = SimBar::open(SimSpec{4096, ""}, AccessMethod::kMmap);
+  auto bar = SimBar::open(sim_spec(4096, ""), AccessMethod::kMmap);
   EXPECT_EQ(bar->size(), 4096u);
   ASSERT_NE(bar->mapping(), nullptr);
   EXPECT_EQ(bar->load(0, 8), 0u);
@@ -27,7 +34,7 @@ TEST(SimBar, AnonymousBarIsZeroedAndMapped) {
 }
 
 TEST(SimBar, SyscallMethodHasNoMappingAndSeesTheSameBytes) {
-  auto bar = SimBar::open(SimSpec{4096, ""}, AccessMethod::kSyscall);
+  auto bar = SimBar::open(sim_spec(4096, ""), AccessMethod::kSyscall);
   EXPECT_EQ(bar->mapping(), nullptr);
   for (unsigned w : {1u, 2u, 4u, 8u}) {
     bar->store(16 * w, w, 0x0102030405060708ULL);
@@ -39,7 +46,7 @@ TEST(SimBar, SyscallMethodHasNoMappingAndSeesTheSameBytes) {
 TEST(SimBar, FileBackedBarIsSharedWithOtherProcessesThroughTheFile) {
   std::string path = temp_path("simbar");
   {
-    auto bar = SimBar::open(SimSpec{8192, path}, AccessMethod::kMmap);
+    auto bar = SimBar::open(sim_spec(8192, path), AccessMethod::kMmap);
     bar->store(0x100, 8, 0x1122334455667788ULL);
     struct stat st {};
     ASSERT_EQ(stat(path.c_str(), &st), 0);
@@ -51,14 +58,14 @@ TEST(SimBar, FileBackedBarIsSharedWithOtherProcessesThroughTheFile) {
   f.read(reinterpret_cast<char*>(&v), 8);
   EXPECT_EQ(v, 0x1122334455667788ULL);
   // Reopening keeps the contents: the file is the device's memory.
-  auto again = SimBar::open(SimSpec{8192, path}, AccessMethod::kSyscall);
+  auto again = SimBar::open(sim_spec(8192, path), AccessMethod::kSyscall);
   EXPECT_EQ(again->load(0x100, 8), 0x1122334455667788ULL);
   unlink(path.c_str());
 }
 
 TEST(SimBar, UnopenablePathIsADeviceErrorNamingThePath) {
   try {
-    SimBar::open(SimSpec{4096, "/nonexistent-dir/bar"}, AccessMethod::kMmap);
+    SimBar::open(sim_spec(4096, "/nonexistent-dir/bar"), AccessMethod::kMmap);
     FAIL() << "expected DeviceError";
   } catch (const DeviceError& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent-dir/bar"), std::string::npos) << e.what();
@@ -67,7 +74,7 @@ TEST(SimBar, UnopenablePathIsADeviceErrorNamingThePath) {
 
 TEST(SimBar, SyscallReadBeyondATruncatedFileIsADeviceError) {
   std::string path = temp_path("simbar-trunc");
-  auto bar = SimBar::open(SimSpec{8192, path}, AccessMethod::kSyscall);
+  auto bar = SimBar::open(sim_spec(8192, path), AccessMethod::kSyscall);
   ASSERT_EQ(truncate(path.c_str(), 0), 0);
   EXPECT_THROW(bar->load(0x100, 8), DeviceError);
   unlink(path.c_str());
@@ -75,7 +82,7 @@ TEST(SimBar, SyscallReadBeyondATruncatedFileIsADeviceError) {
 
 TEST(SimBar, DeletedOrTruncatedBackingFileIsNotPresent) {
   std::string path = temp_path("simbar-gone");
-  auto bar = SimBar::open(SimSpec{8192, path}, AccessMethod::kMmap);
+  auto bar = SimBar::open(sim_spec(8192, path), AccessMethod::kMmap);
   EXPECT_NO_THROW(bar->check_present());
   ASSERT_EQ(truncate(path.c_str(), 4096), 0);
   EXPECT_THROW(bar->check_present(), DeviceError);
@@ -86,7 +93,7 @@ TEST(SimBar, DeletedOrTruncatedBackingFileIsNotPresent) {
   } catch (const DeviceError& e) {
     EXPECT_NE(std::string(e.what()).find("was deleted"), std::string::npos) << e.what();
   }
-  auto anonymous = SimBar::open(SimSpec{4096, ""}, AccessMethod::kMmap);
+  auto anonymous = SimBar::open(sim_spec(4096, ""), AccessMethod::kMmap);
   EXPECT_NO_THROW(anonymous->check_present());
 }
 

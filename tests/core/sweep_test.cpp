@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <random>
 
+#include "core/sim_bar.h"
 #include "tests/support/fake_bar.h"
 
 namespace pcie_bar {
@@ -157,6 +160,39 @@ TEST(Sweep, CancelStopsEarlyAndStillRestores) {
   for (const OpResult& o : r.results) ops += o.ops;
   EXPECT_EQ(ops, 0u);
   EXPECT_EQ(bar.memory(), before);
+}
+
+TEST(Sweep, ADeviceVanishingUnderTheMappingEndsTheRunNotTheProcess) {
+  std::string path = std::string(::testing::TempDir()) + "/sweep-vanish-" + std::to_string(getpid());
+  SimSpec sim;
+  sim.path = path;
+  auto bar = SimBar::open(sim, AccessMethod::kMmap);
+  ASSERT_EQ(truncate(path.c_str(), 0), 0);  // as good as a surprise removal
+  DeviceSpec d = small_spec();
+  try {
+    run_sweep(*bar, test_clock(), d);
+    FAIL() << "expected the sweep to fail";
+  } catch (const DeviceError& e) {
+    EXPECT_EQ(e.reason(), "bus_error");
+    EXPECT_NE(std::string(e.what()).find("SIGBUS"), std::string::npos);
+  }
+  EXPECT_TRUE(bar->faulted());
+  unlink(path.c_str());
+}
+
+TEST(Sweep, ARunLongerThanItsTimeoutIsCutShort) {
+  FakeBar bar(0x1000, true);
+  DeviceSpec d = small_spec();
+  d.sweep.iterations = {1'000'000'000, 1, 1};
+  d.sweep.timeout = std::chrono::milliseconds(100);
+  auto t0 = std::chrono::steady_clock::now();
+  try {
+    run_sweep(bar, test_clock(), d);
+    FAIL() << "expected a timeout";
+  } catch (const DeviceError& e) {
+    EXPECT_EQ(e.reason(), "timeout");
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
 }
 
 }  // namespace

@@ -187,10 +187,57 @@ TEST(Serve, AVanishedDeviceIsReportedDownWhileTheOtherKeepsWorking) {
     if (sample(body, "pcie_bar_device_up{device=\"gone\"}") == 0.0 && sample(body, stays_runs) >= before + 2) break;
   }
   EXPECT_EQ(sample(body, "pcie_bar_device_up{device=\"gone\"}"), 0.0) << p.log();
-  EXPECT_GE(sample(body, "pcie_bar_device_errors_total{device=\"gone\",reason=\"io\"}").value_or(0), 1.0);
+  EXPECT_GE(sample(body, "pcie_bar_device_errors_total{device=\"gone\",reason=\"gone\"}").value_or(0), 1.0);
   EXPECT_EQ(sample(body, "pcie_bar_device_up{device=\"stays\"}"), 1.0);
   EXPECT_GE(sample(body, stays_runs).value_or(0), before + 2);
   EXPECT_NE(p.log().find("was deleted"), std::string::npos);
+}
+
+TEST(Serve, ABarThatVanishesMidSweepRaisesSigbusAndOnlyThatDeviceGoesDown) {
+  std::string bar = std::string(::testing::TempDir()) + "/sigbus-" + std::to_string(getpid());
+  std::string cfg = write_temp_file("sigbus.yml",
+                                    "devices:\n  - {name: vanish, backend: sim, sim: {path: " + bar +
+                                        "}, writes: {enabled: false}, sweep: {interval: 1s, iterations: {read: 1000000000}}}\n"
+                                        "  - {name: stays, backend: sim, sweep: {interval: 1s, block_sizes: [8], "
+                                        "iterations: {read: 100, write: 100, rw: 100}}}\n");
+  ExporterProcess p({"--config.file", cfg});
+  ASSERT_GT(p.port(), 0) << p.log();
+  std::this_thread::sleep_for(500ms);  // vanish is inside its endless read sweep
+  ASSERT_EQ(truncate(bar.c_str(), 0), 0);
+  ASSERT_TRUE(p.wait_for_log("reason=bus_error")) << p.log();
+  std::string body;
+  for (int i = 0; i < 100; ++i) {
+    body = http_get(p.url("/metrics")).body;
+    if (sample(body, "pcie_bar_runs_total{device=\"stays\",result=\"success\"}").value_or(0) >= 1) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(sample(body, "pcie_bar_device_up{device=\"vanish\"}"), 0.0);
+  EXPECT_EQ(sample(body, "pcie_bar_device_errors_total{device=\"vanish\",reason=\"bus_error\"}"), 1.0);
+  EXPECT_GE(sample(body, "pcie_bar_runs_total{device=\"stays\",result=\"success\"}").value_or(0), 1.0);
+  EXPECT_FALSE(sample(body, "pcie_bar_throughput_bytes_per_second{device=\"vanish\",bar=\"0\",op=\"read\",block_size=\"1\"}"))
+      << "a run abandoned on SIGBUS must not publish figures";
+  unlink(bar.c_str());
+}
+
+TEST(Serve, SigtermDuringAWriteSweepRestoresTheWindowBeforeExiting) {
+  std::string bar = std::string(::testing::TempDir()) + "/restore-" + std::to_string(getpid());
+  std::string original(65536, '\0');
+  for (std::size_t i = 0; i < original.size(); ++i) original[i] = static_cast<char>(i * 37 + 11);
+  std::ofstream(bar, std::ios::binary) << original;
+  std::string cfg = write_temp_file("restore.yml", "devices:\n  - {name: w, backend: sim, sim: {path: " + bar +
+                                                       "}, sweep: {block_sizes: [4096], iterations: {read: 10, write: 1000000000}}}\n");
+  ExporterProcess p({"--config.file", cfg});
+  ASSERT_GT(p.port(), 0) << p.log();
+  std::this_thread::sleep_for(500ms);  // inside the endless WRITE sweep: the window holds the pattern now
+  std::ifstream during(bar, std::ios::binary);
+  std::string mid((std::istreambuf_iterator<char>(during)), std::istreambuf_iterator<char>());
+  ASSERT_NE(mid.substr(0, 16384), original.substr(0, 16384)) << "the sweep should be writing by now";
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait_exit(5s), 0);
+  std::ifstream after(bar, std::ios::binary);
+  std::string now((std::istreambuf_iterator<char>(after)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(now == original) << "the window was not restored";
+  unlink(bar.c_str());
 }
 
 TEST(Serve, RunAsDropsRootAfterOpeningTheDevices) {
