@@ -123,7 +123,7 @@ VerifySpec decode_probe(const YamlField& f) {
   }
   if (f["value"].present()) {
     p.value = f["value"].u64();
-    if (p.width < 8 && p.value >> (8 * p.width)) f["value"].fail(hex(p.value) + " does not fit in " + std::to_string(p.width) + " bytes");
+    if (p.width < 8 && p.value >> (8 * p.width)) f["value"].fail(hex(p.value) + " does not fit in " + (p.width == 1 ? std::string("1 byte") : std::to_string(p.width) + " bytes"));
   }
   if (f["restore"].present()) p.restore = f["restore"].boolean();
   if (p.offset % p.width) f["offset"].fail(hex(p.offset) + " is not aligned to the probe width " + std::to_string(p.width));
@@ -217,16 +217,9 @@ DeviceSpec default_device_spec(Backend backend, const std::string& address) {
 }
 
 Config parse_config(const std::string& yaml_text, const std::string& source) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    std::string where = source;
-    if (!e.mark.is_null()) where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
-    throw ConfigError(where + ": YAML syntax error: " + e.msg);
-  }
-  YamlField top(root, "", source);
+  YamlField top(load_yaml(yaml_text, source), "", source);
   if (!top.present()) top.fail("the file is empty; it needs a 'devices' list");
+  if (!top.is_map()) top.fail("the top level must be a mapping with a 'devices' list");
   top.expect_keys({"devices"});
   YamlField devices = top["devices"];
   if (!devices.present()) devices.fail("required: a list of at least one device");

@@ -28,13 +28,7 @@ std::string readable_file(const YamlField& f, const std::string& base_dir) {
 }  // namespace
 
 WebConfig parse_web_config(const std::string& yaml_text, const std::string& source, const std::string& base_dir) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(source + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                      ": YAML syntax error: " + e.msg);
-  }
+  YAML::Node root = load_yaml(yaml_text, source);
   WebConfig cfg;
   YamlField top(root, "", source);
   if (!top.present()) return cfg;  // an empty web config means plain HTTP, no auth

@@ -5,6 +5,8 @@
 #include <set>
 #include <vector>
 
+#include <yaml-cpp/depthguard.h>
+
 #include "config/config_error.h"
 
 namespace pcie_bar {
@@ -32,6 +34,19 @@ std::string node_kind(const YAML::Node& n) {
 }
 
 }  // namespace
+
+YAML::Node load_yaml(const std::string& text, const std::string& source) {
+  auto where = [&](const YAML::Mark& m) {
+    return m.is_null() ? source : source + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+  };
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {  // its own message wrongly says "bad file"
+    throw ConfigError(where(e.mark) + ": YAML nested more than " + std::to_string(e.depth() - 1) + " levels deep");
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(where(e.mark) + ": YAML syntax error: " + e.msg);
+  }
+}
 
 bool parse_u64(const std::string& text, uint64_t& out) {
   const bool is_hex = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');

@@ -47,6 +47,9 @@ class YamlField {
   YAML::Mark mark_;
 };
 
+// YAML::Load with errors as one ConfigError line: "<source>:<line>:<col>: YAML syntax error: ...".
+YAML::Node load_yaml(const std::string& text, const std::string& source);
+
 // Parses an unsigned integer: decimal or 0x-prefixed hex, no sign, no overflow.
 bool parse_u64(const std::string& text, uint64_t& out);
 
