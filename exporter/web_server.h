@@ -19,8 +19,11 @@ struct WebOptions {
   std::string listen_address = ":9842";
   std::string telemetry_path = "/metrics";
   WebConfig web;
-  int threads = 8;                   // concurrent requests; more wait in the listen backlog
-  int request_timeout_ms = 10'000;   // a slow client loses its connection after this
+  // Each request holds a worker thread until it is answered or timed out: 32 workers mean
+  // that up to 31 stalled (slowloris) clients cannot delay a scrape; more can, by up to the
+  // request timeout each.
+  int threads = 32;
+  int request_timeout_ms = 5'000;  // a client that has not sent its request by then is dropped
 };
 
 class WebServer {

@@ -82,3 +82,56 @@ TEST(Measure, ErasedMemoryThatReadsAllOnesButTakesWritesIsData) {
 
 }  // namespace
 }  // namespace pcie_bar
+
+namespace pcie_bar {
+namespace {
+
+// The safety invariants, over every combination of access width, window, write settings and
+// probes, with a BAR that records every access: nothing outside the BAR, no write outside the
+// window or a probe's own bytes, no write at all with writes disabled, no access wider than
+// access.width.
+TEST(MeasureSafety, InvariantsHoldForEveryCombination) {
+  const uint64_t bar_size = 0x4000;
+  const Clock clock = Clock::calibrate();
+  int runs = 0;
+  for (unsigned width : {1u, 2u, 4u, 8u}) {
+    for (auto [wo, ws] : {std::pair<uint64_t, uint64_t>{0, 64}, {0x40, 0x100}, {0x1000, 0x1000}, {0x3f00, 0x100}}) {
+      for (bool writes : {false, true}) {
+        for (bool restore : {false, true}) {
+          for (int probes = 0; probes < 3; ++probes) {
+            DeviceSpec d;
+            d.access.width = width;
+            d.window = {wo, ws};
+            d.writes = {writes, restore};
+            d.sweep.block_sizes.clear();
+            for (uint64_t b = 1; b <= std::min<uint64_t>(ws, 256); b *= 2) d.sweep.block_sizes.push_back(b);
+            d.sweep.iterations = {40, 40, 40};
+            d.verify.clear();
+            if (probes > 0) d.verify.push_back(VerifySpec{0x2000, 0xabcd, 2, true});
+            if (probes > 1) d.verify.push_back(VerifySpec{bar_size - 8, 0x1234567890abcdefULL, 8, false});
+            testing::FakeBar bar(bar_size);
+            DeviceRun run = measure_bar(bar, d, clock);
+            ASSERT_TRUE(run.error.empty()) << run.error;
+            ASSERT_FALSE(bar.out_of_bounds);
+            for (const auto& a : bar.accesses) {
+              ASSERT_LE(a.width, width);
+              ASSERT_LE(a.offset + a.width, bar_size);
+              if (!a.is_write) continue;
+              ASSERT_TRUE(writes) << "a write with writes disabled at " << a.offset;
+              bool in_window = a.offset >= wo && a.offset + a.width <= wo + ws;
+              bool in_probe = std::any_of(d.verify.begin(), d.verify.end(), [&](const VerifySpec& p) {
+                return a.offset >= p.offset && a.offset + a.width <= p.offset + p.width;
+              });
+              ASSERT_TRUE(in_window || in_probe) << "write outside the window and the probes at " << a.offset;
+            }
+            ++runs;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(runs, 4 * 4 * 2 * 2 * 3);
+}
+
+}  // namespace
+}  // namespace pcie_bar

@@ -1,7 +1,9 @@
 // The service mode end to end: the real binary, scraped by a real HTTP client, checked by
 // promtool and by a real Prometheus server.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -296,6 +298,71 @@ TEST(Serve, StartupErrorsExitWithCode2AndOneLine) {
     EXPECT_EQ(r.exit_code, 2) << c.expected;
     EXPECT_NE(r.err.find("pcie_bar_exporter: " + c.expected + "\n"), std::string::npos) << r.err;
   }
+}
+
+}  // namespace
+}  // namespace pcie_bar
+
+namespace pcie_bar {
+namespace {
+
+// A raw TCP client for requests no HTTP library would send.
+int connect_to(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+std::string send_raw(int port, const std::string& request) {
+  int fd = connect_to(port);
+  if (fd < 0) return "";
+  timeval tv{3, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  (void)!write(fd, request.data(), request.size());
+  std::string reply;
+  char buf[4096];
+  for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) reply.append(buf, static_cast<size_t>(n));
+  close(fd);
+  return reply;
+}
+
+TEST(Serve, HostileClientsDoNotStopOtherScrapes) {
+  ExporterProcess p({});
+  ASSERT_TRUE(wait_ready(p)) << p.log();
+  // Twenty slowloris clients: a request line and one header, then silence.
+  std::vector<int> slow;
+  for (int i = 0; i < 20; ++i) {
+    int fd = connect_to(p.port());
+    ASSERT_GE(fd, 0);
+    (void)!write(fd, "GET /metrics HTTP/1.1\r\nHost: x\r\n", 32);
+    slow.push_back(fd);
+  }
+  auto scrapes_are_prompt = [&] {
+    for (int i = 0; i < 5; ++i) {
+      testing::HttpRequest r(p.url("/metrics"));
+      r.timeout_ms = 2000;
+      auto t0 = std::chrono::steady_clock::now();
+      auto resp = testing::http(r);
+      EXPECT_EQ(resp.status, 200) << resp.error;
+      EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+    }
+  };
+  scrapes_are_prompt();  // while the slow clients still hold their connections
+  // Garbage, a request line with no HTTP version, and a megabyte of header.
+  EXPECT_EQ(send_raw(p.port(), std::string("\x00\x01\x02 garbage \xff\r\n\r\n", 17)).find("200 OK"), std::string::npos);
+  EXPECT_EQ(send_raw(p.port(), "GET /metrics\r\n\r\n").find("pcie_bar_"), std::string::npos);
+  std::string huge = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(1 << 20, 'a') + "\r\n\r\n";
+  EXPECT_EQ(send_raw(p.port(), huge).find("200 OK"), std::string::npos);
+  scrapes_are_prompt();
+  for (int fd : slow) close(fd);
+  EXPECT_EQ(http_get(p.url("/-/healthy")).status, 200);
 }
 
 }  // namespace
