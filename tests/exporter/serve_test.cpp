@@ -367,3 +367,60 @@ TEST(Serve, HostileClientsDoNotStopOtherScrapes) {
 
 }  // namespace
 }  // namespace pcie_bar
+
+namespace pcie_bar {
+namespace {
+
+long rss_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
+}
+
+// 20 scrapers for PCIE_BAR_LOAD_SECONDS (default 60) while devices sweep every second: no scrape
+// may fail, and the process must not grow. Prints the scrape count, p99 latency and RSS.
+TEST(Serve, TwentyConcurrentScrapersWhileRunsGoOn) {
+  const int seconds = std::getenv("PCIE_BAR_LOAD_SECONDS") ? std::atoi(std::getenv("PCIE_BAR_LOAD_SECONDS")) : 60;
+  ExporterProcess p({"--config.file", write_temp_file("load.yml", kTwoDevices)});
+  ASSERT_TRUE(wait_ready(p)) << p.log();
+  auto scrape_for = [&](std::chrono::steady_clock::duration how_long, std::vector<double>& latencies, int& failures) {
+    std::mutex mu;
+    std::vector<std::thread> threads;
+    const auto end = std::chrono::steady_clock::now() + how_long;
+    for (int t = 0; t < 20; ++t) {
+      threads.emplace_back([&] {
+        std::vector<double> mine;
+        int failed = 0;
+        while (std::chrono::steady_clock::now() < end) {
+          auto t0 = std::chrono::steady_clock::now();
+          auto r = http_get(p.url("/metrics"));
+          mine.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+          failed += r.status != 200 || r.body.find("pcie_bar_device_up") == std::string::npos;
+        }
+        std::lock_guard lock(mu);
+        latencies.insert(latencies.end(), mine.begin(), mine.end());
+        failures += failed;
+      });
+    }
+    for (auto& t : threads) t.join();
+  };
+  std::vector<double> warmup, latencies;
+  int failures = 0;
+  scrape_for(std::chrono::seconds(3), warmup, failures);  // allocator and thread caches settle
+  const long rss_before = rss_kib(p.pid());
+  scrape_for(std::chrono::seconds(seconds), latencies, failures);
+  const long rss_after = rss_kib(p.pid());
+  std::sort(latencies.begin(), latencies.end());
+  const double p99 = latencies.empty() ? 0 : latencies[latencies.size() * 99 / 100];
+  std::printf("load: %zu scrapes in %d s by 20 scrapers, %d failed, p99 %.2f ms, RSS %ld -> %ld KiB\n",
+              latencies.size(), seconds, failures, p99 * 1e3, rss_before, rss_after);
+  RecordProperty("scrapes", static_cast<int>(latencies.size()));
+  RecordProperty("p99_ms", std::to_string(p99 * 1e3));
+  EXPECT_EQ(failures, 0);
+  EXPECT_GE(latencies.size(), 1000u);
+  EXPECT_LT(rss_after - rss_before, 1024) << "RSS grew by more than 1 MiB under load";
+}
+
+}  // namespace
+}  // namespace pcie_bar
