@@ -65,7 +65,7 @@ void YamlField::fail(const std::string& problem) const {
 
 YamlField YamlField::operator[](const std::string& key) const {
   std::string child_path = path_.empty() ? key : path_ + "." + key;
-  YAML::Node child = node_.IsMap() ? node_[key] : YAML::Node(YAML::NodeType::Undefined);
+  YAML::Node child = is_map() ? node_[key] : YAML::Node(YAML::NodeType::Undefined);
   YAML::Mark mark = child.IsDefined() ? child.Mark() : mark_;
   return YamlField(child, child_path, source_, mark);
 }
@@ -76,12 +76,12 @@ YamlField YamlField::at(std::size_t index) const {
 }
 
 std::size_t YamlField::length() const {
-  if (!node_.IsSequence()) fail("expected a list, got " + node_kind(node_));
+  if (!is_sequence()) fail("expected a list, got " + (node_.IsDefined() ? node_kind(node_) : std::string("nothing")));
   return node_.size();
 }
 
 void YamlField::expect_keys(std::initializer_list<const char*> allowed) const {
-  if (!node_.IsMap()) fail("expected a mapping, got " + node_kind(node_));
+  if (!is_map()) fail("expected a mapping, got " + (node_.IsDefined() ? node_kind(node_) : std::string("nothing")));
   std::set<std::string> seen;
   for (const auto& kv : node_) {
     YAML::Node key_node = kv.first;

@@ -17,8 +17,9 @@ class YamlField {
 
   const std::string& path() const { return path_; }
   bool present() const { return node_.IsDefined() && !node_.IsNull(); }
-  bool is_map() const { return node_.IsMap(); }
-  bool is_sequence() const { return node_.IsSequence(); }
+  // yaml-cpp throws on type queries of a node that is absent: ask IsDefined() first.
+  bool is_map() const { return node_.IsDefined() && node_.IsMap(); }
+  bool is_sequence() const { return node_.IsDefined() && node_.IsSequence(); }
 
   // A child by key (absent children report at their parent's position) or by index.
   YamlField operator[](const std::string& key) const;

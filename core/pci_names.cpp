@@ -10,6 +10,9 @@ namespace pcie_bar {
 
 namespace {
 
+// pci.ids only: no udev hwdb (which would open a udev context), no numeric fallback.
+constexpr int kFlags = PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB;
+
 // libpci reports a missing or broken pci.ids through this hook; names then stay empty.
 void quiet(char*, ...) {}
 
@@ -33,9 +36,9 @@ PciNames lookup_pci_names(const std::string& vendor_id, const std::string& devic
   }
   std::lock_guard lock(mu);
   char buf[256];
-  if (const char* v = pci_lookup_name(access, buf, sizeof buf, PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS, vendor))
+  if (const char* v = pci_lookup_name(access, buf, sizeof buf, PCI_LOOKUP_VENDOR | kFlags, vendor))
     names.vendor = v;
-  if (const char* d = pci_lookup_name(access, buf, sizeof buf, PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS, vendor, device))
+  if (const char* d = pci_lookup_name(access, buf, sizeof buf, PCI_LOOKUP_DEVICE | kFlags, vendor, device))
     names.device = d;
   return names;
 }

@@ -61,6 +61,7 @@ json device_json(const DeviceRun& d) {
             {"access_method", d.spec.access.method == AccessMethod::kMmap ? "mmap" : "syscall"},
             {"writes_enabled", d.spec.writes.enabled},
             {"window_restored", d.sweep.window_restored},
+            {"sweep_wall_seconds", d.sweep.wall_seconds},
             {"error", d.error.empty() ? json(nullptr) : json(d.error)},
             {"pci", pci_json(d.info)},
             {"results", json::array()},

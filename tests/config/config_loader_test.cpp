@@ -129,6 +129,9 @@ const BadCase kBadCases[] = {
      "2:54: devices[0].sweep.block_sizes[1]: 24 is not a power of two"},
     {"block exceeds window", "devices:\n  - {name: a, backend: sim, window: {size: 1024}, sweep: {block_sizes: [4096]}}\n",
      "2:73: devices[0].sweep.block_sizes[0]: block size 4096 exceeds the window size 1024"},
+    // Found by the fuzzer: the default block sizes exceed a tiny window and there is no sweep key.
+    {"window smaller than default blocks", "devices:\n  - {name: a, backend: sim, window: {size: 1}}\n",
+     "2:44: devices[0].window.size: block size 2 exceeds the window size 1"},
     {"bad width", "devices:\n  - {name: a, backend: sim, access: {width: 3}}\n",
      "2:45: devices[0].access.width: 3 is not an access width (1, 2, 4 or 8)"},
     {"bad mapping", "devices:\n  - {name: a, backend: sim, access: {mapping: wb}}\n",

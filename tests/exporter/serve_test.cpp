@@ -419,7 +419,9 @@ TEST(Serve, TwentyConcurrentScrapersWhileRunsGoOn) {
   RecordProperty("p99_ms", std::to_string(p99 * 1e3));
   EXPECT_EQ(failures, 0);
   EXPECT_GE(latencies.size(), 1000u);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)  // sanitizers hold freed memory on purpose
   EXPECT_LT(rss_after - rss_before, 1024) << "RSS grew by more than 1 MiB under load";
+#endif
 }
 
 }  // namespace

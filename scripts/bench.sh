@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Measures the performance targets (README: Performance) and prints a Markdown table with the
+# machine, the date, the command behind each figure, the target and pass/fail.
+#   scripts/bench.sh           full run (about 3 minutes); exits 1 if a target is missed
+#   scripts/bench.sh --quick   short runs that only prove every measurement works (CI)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=0; [ "${1:-}" = --quick ] && quick=1
+scripts/deps.sh build >/dev/null
+command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+scripts/build.sh >/dev/null
+bin=build/bin
+work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+min_time=$([ $quick = 1 ] && echo 0.02 || echo 0.5)
+wrk_seconds=$([ $quick = 1 ] && echo 2 || echo 10)
+idle_seconds=$([ $quick = 1 ] && echo 3 || echo 30)
+
+# 1, 2. Loop fidelity and timer cost, in one process run of the micro-benchmarks.
+$bin/pcie_bar_bench --benchmark_min_time="$min_time" --benchmark_format=json > "$work/bench.json" 2>/dev/null
+# 3. A whole default sweep on the simulated BAR, as --once runs it.
+$bin/pcie_bar_exporter --once --output json > "$work/once.json"
+
+# 4. Exporter cost: /metrics under 20 concurrent scrapers (wrk), RSS, CPU between runs.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+serve() {  # serve N_DEVICES -> port in $work/port.N, pid in $work/pid.N
+  local n=$1 cfg=$work/devices.$1.yml port
+  { echo "devices:"; for i in $(seq 1 "$n"); do echo "  - {name: sim$i, backend: sim, sweep: {interval: 1h}}"; done; } > "$cfg"
+  port=$(free_port)
+  $bin/pcie_bar_exporter --config.file "$cfg" --web.listen-address "127.0.0.1:$port" 2>/dev/null &
+  echo $! > "$work/pid.$n"; echo "$port" > "$work/port.$n"
+  for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/-/ready" >/dev/null && return; sleep 0.1; done
+  echo "exporter with $n devices never became ready" >&2; exit 1
+}
+for n in 1 8 32; do
+  serve $n
+  wrk -t4 -c20 -d"${wrk_seconds}s" --latency "http://127.0.0.1:$(cat "$work/port.$n")/metrics" > "$work/wrk.$n" 2>&1
+  grep -oE 'VmRSS:\s+[0-9]+' "/proc/$(cat "$work/pid.$n")/status" | grep -oE '[0-9]+' > "$work/rss.$n"
+  curl -fs "http://127.0.0.1:$(cat "$work/port.$n")/metrics" | wc -c > "$work/bytes.$n"
+  if [ $n = 8 ]; then  # CPU between runs: interval 1h, so nothing runs now
+    pid=$(cat "$work/pid.$n"); t0=$(awk '{print $14+$15}' "/proc/$pid/stat"); sleep "$idle_seconds"
+    t1=$(awk '{print $14+$15}' "/proc/$pid/stat"); echo "$t0 $t1 $(getconf CLK_TCK) $idle_seconds" > "$work/idle"
+  fi
+  kill "$(cat "$work/pid.$n")"; wait "$(cat "$work/pid.$n")" 2>/dev/null || true
+done
+
+python3 - "$work" "$quick" <<'PY'
+import json, os, platform, re, subprocess, sys, datetime
+work, quick = sys.argv[1], sys.argv[2] == "1"
+bench = {b["name"]: b for b in json.load(open(f"{work}/bench.json"))["benchmarks"]}
+once = json.load(open(f"{work}/once.json"))
+rows, failed = [], False
+def row(figure, value, target, ok, command):
+    global failed
+    failed |= not ok
+    rows.append(f"| {figure} | {value} | {target} | {'pass' if ok else 'FAIL'} | `{command}` |")
+bench_cmd = "build/bin/pcie_bar_bench --benchmark_filter=..."
+for op, bare in (("Read", "Load"), ("Write", "Store")):
+    for block in (4096, 64):
+        reported = bench[f"BM_Sweep{op}/{block}"]["reported_bytes_per_second"]
+        baseline = bench[f"BM_Bare{bare}/{block}"]["bytes_per_second"]
+        r = reported / baseline
+        row(f"{op.upper()} {block} B: reported / bare loop", f"{reported/1e9:.2f} / {baseline/1e9:.2f} GB/s = {r:.0%}",
+            ">= 90 %", r >= 0.9, f"build/bin/pcie_bar_bench --benchmark_filter='Bare{bare}/{block}|Sweep{op}/{block}'")
+overhead = once["clock"]["overhead_seconds"] * 1e9
+row(f"timer overhead per op ({once['clock']['source']}, median)", f"{overhead:.1f} ns", "<= 15 ns", overhead <= 15,
+    "build/bin/pcie_bar_exporter --once --output json | jq .clock")
+wall = once["devices"][0]["sweep_wall_seconds"]
+row("default sweep (13 sizes, 10000/10000/5000 ops)", f"{wall*1e3:.0f} ms", "< 1 s", wall < 1,
+    "build/bin/pcie_bar_exporter --once --output json | jq '.devices[0].sweep_wall_seconds'")
+def p99_ms(text):
+    m = re.search(r"99%\s+([\d.]+)(us|ms|s)", text)
+    v = float(m.group(1)); return v / 1000 if m.group(2) == "us" else v * 1000 if m.group(2) == "s" else v
+for n in (1, 8, 32):
+    text = open(f"{work}/wrk.{n}").read()
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)
+    errors = re.search(r"Non-2xx|Socket errors", text)
+    p99 = p99_ms(text); kib = int(open(f"{work}/bytes.{n}").read()) / 1024
+    target = "< 5 ms" if n == 8 else "(scaling)"
+    row(f"/metrics p99, {n} devices ({kib:.0f} KiB), 20 scrapers", f"{p99:.2f} ms, {float(rate):.0f} req/s" + (", ERRORS" if errors else ""),
+        target, (p99 < 5 and not errors) if n == 8 else not errors, f"wrk -t4 -c20 -d10s --latency http://127.0.0.1:PORT/metrics")
+rss = int(open(f"{work}/rss.8").read()) / 1024
+row("RSS with 8 devices, after the load", f"{rss:.1f} MiB", "< 30 MiB", rss < 30, "grep VmRSS /proc/PID/status")
+t0, t1, hz, secs = open(f"{work}/idle").read().split()
+cpu = (int(t1) - int(t0)) / int(hz) / int(secs) * 100
+row(f"CPU between runs, 8 devices, {secs} s", f"{cpu:.2f} % of a core", "< 0.5 %", cpu < 0.5, "utime+stime from /proc/PID/stat")
+cpu_model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+print(f"Machine: {cpu_model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
+      f"date {datetime.date.today()}; {'quick mode (short runs: figures indicative only)' if quick else 'full run'}; "
+      f"command: scripts/bench.sh{' --quick' if quick else ''}\n")
+print("| figure | measured | target | result | command |\n| --- | --- | --- | --- | --- |")
+print("\n".join(rows))
+sys.exit(0 if quick or not failed else 1)
+PY
