@@ -121,7 +121,10 @@ class AuthHandler : public CivetAuthHandler {
 struct WebServer::State {
   WebConfig web;
   std::string self_address;
-  std::string last_error;
+  // civetweb's first complaint while starting (why it could not listen); written only during
+  // construction, so no civetweb worker thread writes it concurrently.
+  std::atomic<bool> starting{true};
+  std::string startup_error;
   std::unique_ptr<BasicAuth> auth;
   std::unique_ptr<MetricsHandler> metrics;
   std::unique_ptr<TextHandler> healthy, ready;
@@ -141,12 +144,12 @@ int init_ssl(void* ssl_ctx, void* user_data) {
   WebServer::State* s = state_of(user_data);
   auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
   if (SSL_CTX_use_certificate_chain_file(ctx, s->web.cert_file.c_str()) != 1) {
-    s->last_error = "cannot load TLS certificate " + s->web.cert_file;
+    s->startup_error = "cannot load TLS certificate " + s->web.cert_file;
     return -1;
   }
   if (SSL_CTX_use_PrivateKey_file(ctx, s->web.key_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
       SSL_CTX_check_private_key(ctx) != 1) {
-    s->last_error = "cannot load TLS key " + s->web.key_file + " (or it does not match the certificate)";
+    s->startup_error = "cannot load TLS key " + s->web.key_file + " (or it does not match the certificate)";
     return -1;
   }
   return 1;  // done: civetweb must not look for its own ssl_certificate option
@@ -156,18 +159,15 @@ int log_message(const mg_connection* conn, const char* message) {
   const mg_context* ctx = mg_get_context(conn);
   if (ctx) {
     WebServer::State* s = state_of(mg_get_user_data(ctx));
-    if (s->last_error.empty()) {
-      s->last_error = message;
-      while (!s->last_error.empty() && std::isspace(static_cast<unsigned char>(s->last_error.back()))) s->last_error.pop_back();
+    if (s->starting && s->startup_error.empty()) {
+      s->startup_error = message;
+      while (!s->startup_error.empty() && std::isspace(static_cast<unsigned char>(s->startup_error.back())))
+        s->startup_error.pop_back();
     }
   }
   log_event(LogLevel::kDebug, "civetweb", {{"detail", message}});
   return 1;
 }
-
-}  // namespace
-
-namespace {
 
 // civetweb 1.15 checks its stop flag only when poll() on the listening sockets returns, which
 // it does every 2 s when idle; a connection makes it return at once. Without this, a SIGTERM
@@ -230,8 +230,9 @@ WebServer::WebServer(const WebOptions& o, std::shared_ptr<prometheus::Collectabl
     server_ = std::make_unique<CivetServer>(options, &callbacks, state_.get());
   } catch (const CivetException&) {
     throw ConfigError("--web.listen-address: cannot serve on " + o.listen_address + ": " +
-                      (state_->last_error.empty() ? "civetweb could not start" : state_->last_error));
+                      (state_->startup_error.empty() ? "civetweb could not start" : state_->startup_error));
   }
+  state_->starting = false;
   state_->metrics = std::make_unique<MetricsHandler>(std::move(metrics));
   state_->healthy = std::make_unique<TextHandler>([] { return std::pair{200, std::string("Healthy")}; });
   state_->ready = std::make_unique<TextHandler>([ready = std::move(ready)] {
