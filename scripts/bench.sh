@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 quick=0; [ "${1:-}" = --quick ] && quick=1
 scripts/deps.sh build >/dev/null
 command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
-scripts/build.sh >/dev/null
+scripts/build.sh -DBUILD_TESTING=OFF -DPCIE_BAR_BENCH=ON >/dev/null
 bin=build/bin
 work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 min_time=$([ $quick = 1 ] && echo 0.02 || echo 0.5)

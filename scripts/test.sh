@@ -10,7 +10,7 @@ scripts/deps.sh test
 sanitize=0
 if [ "${1:-}" = --sanitize ]; then sanitize=1; shift; fi
 
-scripts/build.sh
+scripts/build.sh -DBUILD_TESTING=ON -DPCIE_BAR_BENCH=ON
 (cd build && ctest --output-on-failure -j"$(nproc)" --timeout 1500 "$@")
 
 if [ $sanitize = 1 ]; then
