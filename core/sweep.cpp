@@ -116,7 +116,13 @@ class SweepRunner {
         io_.write(off, pattern, block);
         io_.read(off, readback_.data(), block);
         record(r, t0, clock_.stop());
-        if (std::memcmp(readback_.data(), pattern, block) != 0) ++r.mismatches;
+        if (std::memcmp(readback_.data(), pattern, block) != 0) {
+          ++r.mismatches;
+          const std::byte* begin = readback_.data();
+          const std::byte* end = begin + block;
+          if (std::find_if(begin, end, [](std::byte b) { return b != std::byte{0xff}; }) == end)
+            ++r.all_ones_reads;
+        }
         break;
       }
     }

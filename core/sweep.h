@@ -25,7 +25,8 @@ struct OpResult {
   uint64_t bytes = 0;
   // R+W ops whose read-back differed from what was written.
   uint64_t mismatches = 0;
-  // READ ops whose every byte read back as 0xff (a vanished or disabled device reads so).
+  // READ ops, and R+W read-backs, whose every byte was 0xff (a vanished or disabled device
+  // reads so).
   uint64_t all_ones_reads = 0;
   // Per-op latency in clock ticks; its sum is the time spent inside timed ops.
   Histogram latency;

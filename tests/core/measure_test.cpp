@@ -73,6 +73,23 @@ TEST(Measure, AllOnesWhereWritesDoNotLandIsDownToo) {
   EXPECT_EQ(run.error_reason, "all_ones");
 }
 
+TEST(Measure, ARegisterThatReadsAllOnesButAnswersWritesIsUpAndFailsItsChecks) {
+  // Like QEMU edu's liveness register: a read returns the inverse of what was last written.
+  struct InvertingBar : testing::FakeBar {
+    using FakeBar::FakeBar;
+    uint64_t load(uint64_t offset, unsigned width) override {
+      uint64_t mask = width == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * width)) - 1;
+      return ~FakeBar::load(offset, width) & mask;
+    }
+  } bar(4096);
+  DeviceSpec d = quick();
+  d.window = {0, 8};
+  d.sweep.block_sizes = {8};
+  DeviceRun run = measure_bar(bar, d, Clock::calibrate());  // stored 0: every READ is all-ones
+  EXPECT_TRUE(run.error.empty()) << run.error;
+  EXPECT_TRUE(run.failed_checks());  // R+W reads back the inverse: exit code 1, not 3
+}
+
 TEST(Measure, ErasedMemoryThatReadsAllOnesButTakesWritesIsData) {
   testing::FakeBar bar(4096, true);
   std::memset(bar.memory().data(), 0xff, bar.memory().size());  // erased flash, say
