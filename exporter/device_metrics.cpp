@@ -71,6 +71,7 @@ void DeviceMetrics::record_run(const DeviceRun& run, double unix_time) {
     ++s.runs;
     s.failures += !v.ok();
   }
+  info_ = run.info;
   sweep_seconds_ = run.sweep.wall_seconds;
   last_run_unix_ = unix_time;
   ++runs_success_;

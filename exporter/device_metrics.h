@@ -23,7 +23,8 @@ class DeviceMetrics {
   const std::string& name() const { return spec_.name; }
   void set_spec(DeviceSpec spec);
   void record_opened(const BarProperties& bar, const PciInfo& info);
-  // A completed run: its figures become the latest; histograms and counters accumulate.
+  // A completed run: its figures (and run.info: link state, AER counters) become the latest;
+  // histograms and counters accumulate.
   void record_run(const DeviceRun& run, double unix_time);
   // A failed open or run: the device is down; `reason` is a short label value ("open", "io").
   void record_failure(const std::string& reason);

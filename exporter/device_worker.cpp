@@ -82,6 +82,7 @@ void DeviceWorker::run_once() {
     bar_.reset();
     return;
   }
+  run.info = device_info(spec_);  // AER counters and link state change while the device stays open
   metrics_->record_run(run, unix_now());
   log_event(LogLevel::kDebug, "run finished",
             {{"device", spec_.name}, {"seconds", std::to_string(run.sweep.wall_seconds)}});

@@ -109,6 +109,23 @@ TEST(DeviceMetrics, FailureMarksDownAndCountsTheReason) {
   EXPECT_EQ(f.at("pcie_bar_op_duration_seconds").metric[0].histogram.sample_count, 4u);  // kept for rate()
 }
 
+TEST(DeviceMetrics, EveryRunRefreshesLinkAndAer) {
+  DeviceMetrics m(DeviceSpec{});
+  DeviceRun run = sample_run(false);
+  run.info.aer = AerCounters{1, 0, 0};
+  run.info.link.current_width = 8;
+  m.record_run(run, 1);
+  run.info.aer = AerCounters{4, 0, 2};
+  run.info.link.current_width = 4;  // the link retrained narrower while the device stayed open
+  m.record_run(run, 2);
+  auto f = collect(m);
+  for (const auto& a : f.at("pcie_bar_aer_errors_total").metric) {
+    std::string sev = label(a, "severity");
+    EXPECT_EQ(a.counter.value, sev == "correctable" ? 4 : sev == "fatal" ? 2 : 0) << sev;
+  }
+  EXPECT_EQ(f.at("pcie_bar_link_width_lanes").metric[0].gauge.value, 4);
+}
+
 TEST(DeviceMetrics, InfoCarriesIdentityAndLinkWhenKnown) {
   DeviceSpec spec;
   spec.name = "fpga0";
