@@ -81,8 +81,7 @@ CliOptions parse_cli(int argc, const char* const* argv) {
   cli.telemetry_path = r["web.telemetry-path"].as<std::string>();
   if (r.count("web.config.file")) cli.web_config_file = r["web.config.file"].as<std::string>();
   if (r.count("run-as")) cli.run_as = r["run-as"].as<std::string>();
-  cli.log_level = r["log.level"].as<std::string>();
-  parse_log_level(cli.log_level);
+  cli.log_level = parse_log_level(r["log.level"].as<std::string>());
   cli.output = output_from(r["output"].as<std::string>());
   if (r.count("backend")) cli.backend = backend_from(r["backend"].as<std::string>());
   if (r.count("device")) {

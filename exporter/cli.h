@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/device_spec.h"
+#include "exporter/log.h"
 
 namespace pcie_bar {
 
@@ -28,7 +29,7 @@ struct CliOptions {
   std::string telemetry_path = "/metrics";
   std::string web_config_file;
   std::string run_as;
-  std::string log_level = "info";
+  LogLevel log_level = LogLevel::kInfo;
 };
 
 // Throws ConfigError with a one-line message naming the flag.

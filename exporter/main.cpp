@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
       std::cout << "pcie_bar_exporter " << kVersion << " (revision " << kRevision << ")\n";
       return kExitOk;
     }
-    set_log_level(parse_log_level(cli.log_level));
+    set_log_level(cli.log_level);
     if (!cli.once) return run_service(cli);
     return run_once(cli, devices_from(cli), std::cout);
   } catch (const DeviceError& e) {
