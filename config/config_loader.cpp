@@ -152,15 +152,14 @@ void check_consistency(const YamlField& f, const DeviceSpec& d) {
 }
 
 // Finds the YAML field a SpecProblem key names ("window.size", "verify[1].offset").
-YamlField field_for_key(const YamlField& device, const std::string& key) {
-  YamlField f = device;
-  std::stringstream parts(key);
-  for (std::string part; std::getline(parts, part, '.');) {
-    auto bracket = part.find('[');
-    f = f[part.substr(0, bracket)];
-    if (bracket != std::string::npos) f = f.at(std::stoul(part.substr(bracket + 1)));
-  }
-  return f;
+YamlField field_for_key(const YamlField& f, const std::string& key) {
+  const auto dot = key.find('.');
+  const std::string part = key.substr(0, dot);
+  const auto bracket = part.find('[');
+  YamlField child = bracket == std::string::npos
+                        ? f[part]
+                        : f[part.substr(0, bracket)].at(std::stoul(part.substr(bracket + 1)));
+  return dot == std::string::npos ? child : field_for_key(child, key.substr(dot + 1));
 }
 
 DeviceSpec decode_device(const YamlField& f) {

@@ -71,8 +71,9 @@ YamlField YamlField::operator[](const std::string& key) const {
 }
 
 YamlField YamlField::at(std::size_t index) const {
-  YAML::Node child = node_[index];
-  return YamlField(child, path_ + "[" + std::to_string(index) + "]", source_, child.Mark());
+  YAML::Node child = is_sequence() && index < node_.size() ? node_[index] : YAML::Node(YAML::NodeType::Undefined);
+  YAML::Mark mark = child.IsDefined() ? child.Mark() : mark_;
+  return YamlField(child, path_ + "[" + std::to_string(index) + "]", source_, mark);
 }
 
 std::size_t YamlField::length() const {

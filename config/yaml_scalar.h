@@ -14,6 +14,10 @@ class YamlField {
  public:
   YamlField(YAML::Node node, std::string path, std::string source)
       : node_(std::move(node)), path_(std::move(path)), source_(std::move(source)), mark_(node_.Mark()) {}
+  YamlField(const YamlField&) = default;
+  // YAML::Node's assignment writes into the node it refers to (changing the document) and throws
+  // for an absent node, so a field is never reassigned: make a new one instead.
+  YamlField& operator=(const YamlField&) = delete;
 
   const std::string& path() const { return path_; }
   bool present() const { return node_.IsDefined() && !node_.IsNull(); }
@@ -21,7 +25,8 @@ class YamlField {
   bool is_map() const { return node_.IsDefined() && node_.IsMap(); }
   bool is_sequence() const { return node_.IsDefined() && node_.IsSequence(); }
 
-  // A child by key (absent children report at their parent's position) or by index.
+  // A child by key or by index; an absent child (or a child of an absent node) reports at the
+  // position of its nearest present ancestor.
   YamlField operator[](const std::string& key) const;
   YamlField at(std::size_t index) const;
   std::size_t length() const;  // elements of a sequence; fails unless one

@@ -132,6 +132,9 @@ const BadCase kBadCases[] = {
     // Found by the fuzzer: the default block sizes exceed a tiny window and there is no sweep key.
     {"window smaller than default blocks", "devices:\n  - {name: a, backend: sim, window: {size: 1}}\n",
      "2:44: devices[0].window.size: block size 2 exceeds the window size 1"},
+    // A default probe (verify[1] at 0x4000) beyond a small simulated BAR, with no verify key.
+    {"default probe beyond bar", "devices:\n  - {name: a, backend: sim, sim: {size: 0x4004}}\n",
+     "2:5: devices[0].verify[1].offset: probe 0x4000 (8 bytes) is outside the BAR0 size 0x4004"},
     {"bad width", "devices:\n  - {name: a, backend: sim, access: {width: 3}}\n",
      "2:45: devices[0].access.width: 3 is not an access width (1, 2, 4 or 8)"},
     {"bad mapping", "devices:\n  - {name: a, backend: sim, access: {mapping: wb}}\n",

@@ -29,6 +29,14 @@ TEST(YamlField, AbsentChildReportsAtItsParentWithItsFullPath) {
   }
 }
 
+TEST(YamlField, IndexingAnAbsentListIsAnAbsentFieldNotAnException) {
+  YamlField root(YAML::Load("a:\n  b: 1\n"), "", "f.yml");
+  YamlField missing = root["a"]["list"].at(3);
+  EXPECT_FALSE(missing.present());
+  EXPECT_EQ(missing.path(), "a.list[3]");
+  EXPECT_FALSE(root["a"]["b"].at(0).present());  // a scalar has no elements either
+}
+
 TEST(YamlField, SizeSuffixOverflowIsRejected) {
   YamlField root(YAML::Load("s: 99999999999999GiB\n"), "", "f.yml");
   EXPECT_THROW(root["s"].size(), ConfigError);
