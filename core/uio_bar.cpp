@@ -4,6 +4,8 @@
 
 #include <dirent.h>
 
+#include <cstdlib>
+
 #include "core/bar_checks.h"
 #include "core/hex.h"
 #include "core/mmap_bar.h"
@@ -23,9 +25,13 @@ std::string uio_node(const std::string& device_dir) {
   return found;
 }
 
+// A uio map attribute ("0xfebf0000"); 0 when absent or unreadable, which matches no BAR.
 uint64_t read_hex(const std::string& path) {
   auto t = read_text(path);
-  return t ? std::stoull(*t, nullptr, 0) : 0;
+  if (!t) return 0;
+  char* end = nullptr;
+  uint64_t v = std::strtoull(t->c_str(), &end, 0);
+  return end != t->c_str() && *end == '\0' ? v : 0;
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ bool DeviceWorker::try_open() {
     backoff_ = std::chrono::milliseconds(0);
     log_event(LogLevel::kInfo, "device opened", {{"device", spec_.name}, {"bar", bar_->properties().description}});
     return true;
-  } catch (const DeviceError& e) {
+  } catch (const std::exception& e) {  // not only DeviceError: nothing may escape this thread
     metrics_->record_failure("open");
     log_event(LogLevel::kError, "cannot open device", {{"device", spec_.name}, {"err", e.what()}});
     return false;
@@ -72,7 +72,12 @@ void DeviceWorker::run_once() {
   {
     std::lock_guard lock(sweep_lock_);
     if (stop_) return;
-    run = measure_bar(*bar_, spec_, clock_, &stop_);
+    try {
+      run = measure_bar(*bar_, spec_, clock_, &stop_);  // turns DeviceError into run.error
+    } catch (const std::exception& e) {                 // anything else must not end the process
+      run.error = e.what();
+      run.error_reason = "io";
+    }
   }
   if (run.sweep.cancelled) return;  // stopping: a partial run is not published
   if (!run.error.empty()) {

@@ -105,6 +105,36 @@ TEST(DeviceWorker, AFailingRunMarksTheDeviceDownAndReopens) {
   }
 }
 
+TEST(DeviceWorker, AnyExceptionFromADeviceIsAFailureNotACrash) {
+  auto metrics = std::make_shared<DeviceMetrics>(quick_spec());
+  std::mutex sweep_lock;
+  std::atomic<int> opens{0};
+  struct ThrowingBar : testing::FakeBar {
+    using FakeBar::FakeBar;
+    void check_present() const override { throw std::runtime_error("driver returned garbage"); }
+  };
+  DeviceWorker w(quick_spec(), metrics, clock_for_tests(), sweep_lock, [&](const DeviceSpec&) -> std::unique_ptr<Bar> {
+    if (opens++ == 0) throw std::invalid_argument("stoull");  // a malformed sysfs file, say
+    return std::make_unique<ThrowingBar>(65536, true);
+  });
+  auto errors = [&] {
+    MetricFamilies f;
+    DeviceMetrics::declare(f);
+    metrics->collect(f);
+    std::map<std::string, double> by_reason;
+    for (auto& fam : f.take())
+      if (fam.name == "pcie_bar_device_errors_total")
+        for (auto& m : fam.metric) by_reason[m.label[1].value] = m.counter.value;
+    return by_reason;
+  };
+  w.open_now();  // throws std::invalid_argument inside: recorded, not propagated
+  w.start();
+  ASSERT_TRUE(eventually([&] { return errors()["io"] >= 1; }));  // the run threw runtime_error
+  w.stop();
+  EXPECT_EQ(errors()["open"], 1);
+  EXPECT_EQ(errors()["io"], 1);
+}
+
 TEST(DeviceWorker, StopCancelsALongSweepPromptlyAndRestoresTheWindow) {
   auto spec = quick_spec();
   spec.sweep.iterations = {1'000'000'000, 1'000'000'000, 1'000'000'000};
