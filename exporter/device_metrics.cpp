@@ -38,15 +38,19 @@ void DeviceMetrics::declare(MetricFamilies& f) {
   f.declare("pcie_bar_aer_errors_total", "AER error counters from sysfs, by severity.", MetricType::Counter);
 }
 
+DeviceMetrics::DeviceMetrics(DeviceSpec spec) : spec_(std::move(spec)) { render_locked(); }
+
 void DeviceMetrics::set_spec(DeviceSpec spec) {
   std::lock_guard lock(mu_);
   spec_ = std::move(spec);
+  render_locked();
 }
 
 void DeviceMetrics::record_opened(const BarProperties& bar, const PciInfo& info) {
   std::lock_guard lock(mu_);
   bar_size_ = bar.size;
   info_ = info;
+  render_locked();
 }
 
 void DeviceMetrics::record_run(const DeviceRun& run, double unix_time) {
@@ -77,6 +81,7 @@ void DeviceMetrics::record_run(const DeviceRun& run, double unix_time) {
   ++runs_success_;
   up_ = true;
   first_run_done_ = true;
+  render_locked();
 }
 
 void DeviceMetrics::record_failure(const std::string& reason) {
@@ -85,6 +90,7 @@ void DeviceMetrics::record_failure(const std::string& reason) {
   ++runs_error_;
   up_ = false;
   first_run_done_ = true;
+  render_locked();
 }
 
 bool DeviceMetrics::first_run_done() const {
@@ -94,6 +100,22 @@ bool DeviceMetrics::first_run_done() const {
 
 void DeviceMetrics::collect(MetricFamilies& out) const {
   std::lock_guard lock(mu_);
+  collect_locked(out);
+}
+
+std::shared_ptr<const SampleText> DeviceMetrics::text() const {
+  std::lock_guard lock(mu_);
+  return text_;
+}
+
+void DeviceMetrics::render_locked() {
+  MetricFamilies f;
+  declare(f);
+  collect_locked(f);
+  text_ = std::make_shared<const SampleText>(render_samples(f.take()));
+}
+
+void DeviceMetrics::collect_locked(MetricFamilies& out) const {
   const Labels device_bar = {{"device", spec_.name}, {"bar", std::to_string(spec_.bar)}};
   collect_sweep(out, device_bar);
   collect_device(out);

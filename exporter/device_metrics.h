@@ -1,10 +1,11 @@
 #pragma once
 // Everything the exporter says about one device, accumulated over its runs. The device's
-// worker updates it after each run; scrapes read it. A mutex makes every scrape see whole runs,
-// and all conversion work happens at update time, so a scrape only copies numbers.
+// worker updates it after each run; scrapes read it. Every update renders the device's sample
+// lines anew, so a scrape takes a pointer to finished text and never waits for conversion work.
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -12,13 +13,14 @@
 
 #include "core/measure.h"
 #include "core/pci_info.h"
+#include "exporter/exposition.h"
 #include "exporter/metric_families.h"
 
 namespace pcie_bar {
 
 class DeviceMetrics {
  public:
-  explicit DeviceMetrics(DeviceSpec spec) : spec_(std::move(spec)) {}
+  explicit DeviceMetrics(DeviceSpec spec);
 
   const std::string& name() const { return spec_.name; }
   void set_spec(DeviceSpec spec);
@@ -32,6 +34,8 @@ class DeviceMetrics {
   bool first_run_done() const;
 
   void collect(MetricFamilies& out) const;
+  // The sample lines of collect(), as rendered at the last update.
+  std::shared_ptr<const SampleText> text() const;
   // Declares the families collect() adds to, with their help texts.
   static void declare(MetricFamilies& out);
 
@@ -51,6 +55,8 @@ class DeviceMetrics {
     uint64_t runs = 0, failures = 0;
   };
 
+  void collect_locked(MetricFamilies& out) const;
+  void render_locked();
   void collect_sweep(MetricFamilies& out, const Labels& device_bar) const;
   void collect_device(MetricFamilies& out) const;
 
@@ -68,6 +74,7 @@ class DeviceMetrics {
   std::map<std::string, uint64_t> errors_;      // by reason
   uint64_t runs_success_ = 0, runs_error_ = 0;
   std::optional<double> sweep_seconds_, last_run_unix_;
+  std::shared_ptr<const SampleText> text_;
 };
 
 }  // namespace pcie_bar

@@ -26,4 +26,10 @@ std::vector<prometheus::MetricFamily> MetricFamilies::take() {
   return out;
 }
 
+std::vector<prometheus::MetricFamily> MetricFamilies::declared() const {
+  std::vector<prometheus::MetricFamily> out;
+  for (const auto& f : families_) out.push_back({f.name, f.help, f.type, {}});
+  return out;
+}
+
 }  // namespace pcie_bar

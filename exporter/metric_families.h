@@ -21,6 +21,8 @@ class MetricFamilies {
   void gauge(const std::string& name, const Labels& labels, double value) { add(name, labels).gauge.value = value; }
   void counter(const std::string& name, const Labels& labels, double value) { add(name, labels).counter.value = value; }
   std::vector<prometheus::MetricFamily> take();
+  // Every declared family, in declaration order, without its samples.
+  std::vector<prometheus::MetricFamily> declared() const;
 
  private:
   std::vector<prometheus::MetricFamily> families_;

@@ -6,7 +6,7 @@ namespace pcie_bar {
 
 Service::Service(const Clock& clock, BarOpener opener)
     : clock_(clock), opener_(std::move(opener)),
-      collector_(std::make_shared<BarCollector>(clock.overhead_seconds())) {}
+      page_(clock.overhead_seconds()) {}
 
 Service::~Service() { stop(); }
 
@@ -25,7 +25,7 @@ void Service::configure(const std::vector<DeviceSpec>& devices) {
   std::lock_guard lock(mu_);
   metrics_ = std::move(metrics);
   workers_ = std::move(workers);
-  collector_->set_devices(metrics_);
+  page_.set_devices(metrics_);
 }
 
 void Service::start() {

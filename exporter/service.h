@@ -9,8 +9,8 @@
 
 #include "core/clock.h"
 #include "core/open_bar.h"
-#include "exporter/bar_collector.h"
 #include "exporter/device_worker.h"
+#include "exporter/metrics_page.h"
 
 namespace pcie_bar {
 
@@ -27,12 +27,12 @@ class Service {
   // True once every device has finished or failed its first run.
   bool ready() const;
 
-  std::shared_ptr<BarCollector> collector() const { return collector_; }
+  const MetricsPage& metrics_page() const { return page_; }
 
  private:
   const Clock& clock_;
   BarOpener opener_;
-  std::shared_ptr<BarCollector> collector_;
+  MetricsPage page_;
   std::mutex sweep_lock_;
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<DeviceMetrics>> metrics_;

@@ -2,7 +2,6 @@
 
 #include <CivetServer.h>
 #include <openssl/ssl.h>
-#include <prometheus/text_serializer.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -12,10 +11,10 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
-#include <sstream>
 #include <thread>
 
 #include "config/config_error.h"
+#include "exporter/accept_encoding.h"
 #include "exporter/basic_auth.h"
 #include "exporter/listen_address.h"
 #include "exporter/log.h"
@@ -53,16 +52,18 @@ class GetOnlyHandler : public CivetHandler {
 
 class MetricsHandler : public GetOnlyHandler {
  public:
-  explicit MetricsHandler(std::shared_ptr<prometheus::Collectable> metrics) : metrics_(std::move(metrics)) {}
+  explicit MetricsHandler(MetricsSource metrics) : metrics_(std::move(metrics)) {}
   bool handleGet(CivetServer*, mg_connection* conn) override {
-    std::ostringstream body;
-    prometheus::TextSerializer().Serialize(body, metrics_->Collect());
-    respond(conn, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", body.str());
+    std::shared_ptr<const ExpositionPage> page = metrics_();
+    const char* accept = mg_get_header(conn, "Accept-Encoding");
+    const bool gzipped = accepts_gzip(accept ? accept : "");
+    respond(conn, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", gzipped ? page->gzipped : page->text,
+            gzipped ? "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n" : "Vary: Accept-Encoding\r\n");
     return true;
   }
 
  private:
-  std::shared_ptr<prometheus::Collectable> metrics_;
+  MetricsSource metrics_;
 };
 
 class TextHandler : public GetOnlyHandler {
@@ -210,7 +211,7 @@ void check_telemetry_path(const std::string& path) {
     throw ConfigError("--web.telemetry-path: '" + path + "' must start with / and not be / or under /-/");
 }
 
-WebServer::WebServer(const WebOptions& o, std::shared_ptr<prometheus::Collectable> metrics, std::function<bool()> ready)
+WebServer::WebServer(const WebOptions& o, MetricsSource metrics, std::function<bool()> ready)
     : state_(std::make_unique<State>()) {
   check_telemetry_path(o.telemetry_path);
   state_->web = o.web;

@@ -2,18 +2,19 @@
 // The HTTP(S) endpoint: /metrics (or --web.telemetry-path), a landing page at /, /-/healthy and
 // /-/ready. Every handler only reads recorded state: no request ever touches a device.
 
-#include <prometheus/collectable.h>
-
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "config/web_config.h"
+#include "exporter/exposition.h"
 
 class CivetServer;
 
 namespace pcie_bar {
+
+using MetricsSource = std::function<std::shared_ptr<const ExpositionPage>()>;
 
 struct WebOptions {
   std::string listen_address = ":9842";
@@ -29,7 +30,8 @@ struct WebOptions {
 class WebServer {
  public:
   // Starts serving; throws ConfigError (listen address, TLS files) with one line saying why.
-  WebServer(const WebOptions& options, std::shared_ptr<prometheus::Collectable> metrics, std::function<bool()> ready);
+  // `metrics` returns the current /metrics page; `ready` whether every device has run once.
+  WebServer(const WebOptions& options, MetricsSource metrics, std::function<bool()> ready);
   ~WebServer();
 
   // The ports actually listened on (port 0 resolved to the one the kernel chose).

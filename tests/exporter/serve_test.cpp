@@ -14,6 +14,7 @@
 
 #include "tests/support/credentials.h"
 #include "tests/support/exporter_process.h"
+#include "tests/support/exposition_sample.h"
 #include "tests/support/prometheus_server.h"
 #include "tests/support/http_client.h"
 #include "tests/support/run_command.h"
@@ -24,6 +25,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::ExporterProcess;
 using testing::http_get;
+using testing::sample;
 using testing::write_temp_file;
 
 const char* kTwoDevices = R"(devices:
@@ -36,14 +38,6 @@ const char* kTwoDevices = R"(devices:
     writes: {enabled: false}
     sweep: {interval: 1s, block_sizes: [8], iterations: {read: 200}}
 )";
-
-// The value of the series whose text starts with `series` (name and labels as exposed).
-std::optional<double> sample(const std::string& body, const std::string& series) {
-  std::istringstream lines(body);
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
-  return std::nullopt;
-}
 
 bool wait_ready(const ExporterProcess& p) {
   for (int i = 0; i < 500; ++i) {

@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "tests/support/exposition_sample.h"
 #include "tests/support/fake_bar.h"
 
 namespace pcie_bar {
@@ -22,13 +23,9 @@ DeviceSpec named(const std::string& name) {
 
 std::unique_ptr<Bar> fake_open(const DeviceSpec&) { return std::make_unique<testing::FakeBar>(65536, true); }
 
-double value_of(const Service& s, const std::string& metric, const std::string& device) {
-  for (const auto& fam : s.collector()->Collect()) {
-    if (fam.name != metric) continue;
-    for (const auto& m : fam.metric)
-      if (m.label[0].value == device) return m.counter.value + m.gauge.value + static_cast<double>(m.histogram.sample_count);
-  }
-  return -1;
+// The value of `series` (e.g. `pcie_bar_device_up{device="a"}`) on the service's page; -1 if absent.
+double value_of(const Service& s, const std::string& series) {
+  return testing::sample(s.metrics_page().current()->text, series).value_or(-1);
 }
 
 void wait_ready(const Service& s) {
@@ -43,8 +40,8 @@ TEST(Service, ReadyOnceEveryDeviceHasRun) {
   EXPECT_FALSE(s.ready());
   s.start();
   wait_ready(s);
-  EXPECT_EQ(value_of(s, "pcie_bar_device_up", "a"), 1);
-  EXPECT_EQ(value_of(s, "pcie_bar_device_up", "b"), 1);
+  EXPECT_EQ(value_of(s, "pcie_bar_device_up{device=\"a\"}"), 1);
+  EXPECT_EQ(value_of(s, "pcie_bar_device_up{device=\"b\"}"), 1);
 }
 
 TEST(Service, ReloadKeepsCountersOfKeptDevicesAndDropsRemovedOnes) {
@@ -53,14 +50,15 @@ TEST(Service, ReloadKeepsCountersOfKeptDevicesAndDropsRemovedOnes) {
   s.configure({named("a"), named("b")});
   s.start();
   wait_ready(s);
-  EXPECT_EQ(value_of(s, "pcie_bar_runs_total", "a"), 1);
+  const std::string a_runs = "pcie_bar_runs_total{device=\"a\",result=\"success\"}";
+  EXPECT_EQ(value_of(s, a_runs), 1);
   s.configure({named("a"), named("c")});
   s.start();
-  for (int i = 0; i < 1000 && value_of(s, "pcie_bar_runs_total", "a") < 2; ++i) std::this_thread::sleep_for(5ms);
-  EXPECT_EQ(value_of(s, "pcie_bar_runs_total", "a"), 2);  // continued, not reset
-  EXPECT_EQ(value_of(s, "pcie_bar_device_up", "b"), -1);  // gone from /metrics
+  for (int i = 0; i < 1000 && value_of(s, a_runs) < 2; ++i) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(value_of(s, a_runs), 2);  // continued, not reset
+  EXPECT_EQ(value_of(s, "pcie_bar_device_up{device=\"b\"}"), -1);  // gone from /metrics
   wait_ready(s);
-  EXPECT_EQ(value_of(s, "pcie_bar_device_up", "c"), 1);
+  EXPECT_EQ(value_of(s, "pcie_bar_device_up{device=\"c\"}"), 1);
 }
 
 }  // namespace

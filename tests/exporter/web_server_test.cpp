@@ -20,19 +20,13 @@ using testing::http;
 using testing::http_get;
 using testing::HttpRequest;
 
-class FixedCollectable : public prometheus::Collectable {
- public:
-  std::vector<prometheus::MetricFamily> Collect() const override {
-    prometheus::MetricFamily f{"probe_value", "A fixed value.", prometheus::MetricType::Gauge, {}};
-    f.metric.emplace_back().gauge.value = 42;
-    return {f};
-  }
-};
+const char kFixedPage[] = "# HELP probe_value A fixed value.\n# TYPE probe_value gauge\nprobe_value 42\n";
 
 struct Server {
   explicit Server(WebOptions o = {}, std::function<bool()> ready = [] { return true; }) {
     if (o.listen_address == ":9842") o.listen_address = "127.0.0.1:0";
-    web = std::make_unique<WebServer>(o, std::make_shared<FixedCollectable>(), std::move(ready));
+    auto page = std::make_shared<const ExpositionPage>(kFixedPage);
+    web = std::make_unique<WebServer>(o, [page] { return page; }, std::move(ready));
   }
   std::string url(const std::string& path, const char* scheme = "http") const {
     return std::string(scheme) + "://127.0.0.1:" + std::to_string(web->ports().at(0)) + path;
@@ -44,7 +38,20 @@ TEST(WebServer, ServesMetricsInTheTextFormat) {
   Server s;
   auto r = http_get(s.url("/metrics"));
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(r.body, "# HELP probe_value A fixed value.\n# TYPE probe_value gauge\nprobe_value 42\n");
+  EXPECT_EQ(r.body, kFixedPage);
+}
+
+TEST(WebServer, MetricsAreGzippedForClientsThatAcceptIt) {
+  Server s;
+  HttpRequest gzip(s.url("/metrics"));
+  gzip.accept_encoding = "gzip";  // as Prometheus asks
+  auto r = http(gzip);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.headers.find("Content-Encoding: gzip\r\n"), std::string::npos) << r.headers;
+  EXPECT_EQ(r.body, kFixedPage);  // as decoded by libcurl
+  auto plain = http_get(s.url("/metrics"));
+  EXPECT_EQ(plain.headers.find("Content-Encoding"), std::string::npos) << plain.headers;
+  EXPECT_NE(plain.headers.find("Vary: Accept-Encoding\r\n"), std::string::npos) << plain.headers;
 }
 
 TEST(WebServer, LandingPageLinksTheTelemetryPath) {
@@ -152,7 +159,7 @@ TEST(WebServer, NoRequestOfAnyPathOrMethodTouchesTheDevice) {
   service.configure({spec});
   WebOptions o;
   o.listen_address = "127.0.0.1:0";
-  WebServer web(o, service.collector(), [&] { return service.ready(); });
+  WebServer web(o, [&] { return service.metrics_page().current(); }, [&] { return service.ready(); });
   service.start();
   for (int i = 0; i < 1000 && !service.ready(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   ASSERT_TRUE(service.ready());

@@ -28,6 +28,9 @@ HttpResponse http(const HttpRequest& r) {
   if (r.method == "HEAD") curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, append);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &out.body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, append);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &out.headers);
+  if (!r.accept_encoding.empty()) curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, r.accept_encoding.c_str());
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, r.timeout_ms);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   if (!r.user.empty()) {
