@@ -66,7 +66,7 @@ void Clock::measure_overhead() {
     x = stop() - t0;
   }
   std::nth_element(d.begin(), d.begin() + kSamples / 2, d.end());
-  overhead_seconds_ = to_seconds(d[kSamples / 2]);
+  overhead_ticks_ = d[kSamples / 2];
 }
 
 }  // namespace pcie_bar

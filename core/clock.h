@@ -1,7 +1,8 @@
 #pragma once
-// The per-op clock. On x86-64 with an invariant TSC it reads the time-stamp counter (about
-// 10 ns per start/stop pair), calibrated against CLOCK_MONOTONIC; otherwise it falls back to
-// clock_gettime and says why. Its own cost is measured, so a report can show what it adds.
+// The sweep's clock. On x86-64 with an invariant TSC it reads the time-stamp counter (about
+// 10 ns per start/stop pair on bare metal, 30-40 ns in some VMs), calibrated against
+// CLOCK_MONOTONIC; otherwise it falls back to clock_gettime and says why. The cost of a
+// start/stop pair is measured, so the sweep can subtract it and a report can show it.
 
 #include <cstdint>
 #include <ctime>
@@ -50,8 +51,9 @@ class Clock {
   const char* source_name() const { return source_ == Source::kTsc ? "tsc" : "clock_monotonic"; }
   // Empty with the TSC; otherwise why the TSC was not used.
   const std::string& fallback_reason() const { return fallback_reason_; }
-  // Median cost of one start/stop pair around nothing: what timing adds to every op.
-  double overhead_seconds() const { return overhead_seconds_; }
+  // Median cost of one start/stop pair around nothing: what timing adds to every sample.
+  uint64_t overhead_ticks() const { return overhead_ticks_; }
+  double overhead_seconds() const { return to_seconds(overhead_ticks_); }
 
   static uint64_t monotonic_ns() {
     timespec ts;
@@ -68,7 +70,7 @@ class Clock {
   Source source_;
   double seconds_per_tick_;
   std::string fallback_reason_;
-  double overhead_seconds_ = 0;
+  uint64_t overhead_ticks_ = 0;
 };
 
 // Why the TSC cannot be used on this CPU, or empty when it can.

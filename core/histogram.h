@@ -30,6 +30,18 @@ class Histogram {
     max_ = std::max(max_, value);
   }
 
+  // `n` ops timed together took `total` ticks: each is recorded as their mean, and the sum
+  // gains `total` exactly.
+  void record_mean(uint64_t total, uint64_t n) {
+    if (n == 0) return;
+    const uint64_t value = (total + n / 2) / n;
+    counts_[index_of(std::min(value, kMaxTrackable))] += n;
+    count_ += n;
+    sum_ += static_cast<double>(total);
+    min_ = std::min(min_, value);
+    max_ = std::max(max_, value);
+  }
+
   void merge(const Histogram& other);
 
   uint64_t count() const { return count_; }

@@ -21,10 +21,30 @@ namespace {
 // Untimed ops before each timed run, so page faults and cold caches stay out of the figures.
 constexpr uint64_t kWarmupOps = 64;
 
+// Memory the sweep copies from or into, starting half a page past a page boundary. BAR slots
+// start at page offsets that are multiples of the block size; a buffer at the same page offset
+// as the slot it is copied to lets the CPU mistake loads from one for loads of pending stores to
+// the other (4K aliasing), which halves the store rate and would be charged to the device.
+class StagingBuffer {
+ public:
+  explicit StagingBuffer(uint64_t size) : storage_(size + kPage + kPage / 2) {
+    const auto at = reinterpret_cast<uintptr_t>(storage_.data()) % kPage;
+    start_ = (kPage / 2 + kPage - at) % kPage;
+  }
+  std::byte* data() { return storage_.data() + start_; }
+  const std::byte* data() const { return storage_.data() + start_; }
+  std::byte& operator[](uint64_t i) { return data()[i]; }
+
+ private:
+  static constexpr uint64_t kPage = 4096;
+  std::vector<std::byte> storage_;
+  uint64_t start_;
+};
+
 // Two complementary pseudo-random patterns. R+W alternates between them on every pass over
 // the window, so a write that did not land reads back the previous pass's data and is caught.
 struct Patterns {
-  explicit Patterns(uint64_t size) : a(size), b(size) {
+  explicit Patterns(uint64_t size) : a(size), b(size), size(size) {
     uint64_t x = 0x9e3779b97f4a7c15ULL;
     for (uint64_t i = 0; i < size; ++i) {
       x ^= x << 13, x ^= x >> 7, x ^= x << 17;
@@ -32,7 +52,8 @@ struct Patterns {
       b[i] = ~a[i];
     }
   }
-  std::vector<std::byte> a, b;
+  StagingBuffer a, b;
+  uint64_t size;
 };
 
 // Walks block-sized slots of the window, wrapping at its end, so that consecutive ops do not
@@ -53,6 +74,14 @@ class WindowWalk {
   uint64_t pass_ = 0;
 };
 
+// Ops shorter than this many clock-pair costs are timed in batches (one sample of several ops),
+// so that the pair's cost, and the jitter of subtracting it, stay small next to what a sample
+// measures. Longer ops are timed one by one.
+constexpr uint64_t kMinSampleOverheads = 32;
+constexpr uint64_t kMaxOpsPerSample = 256;
+// R+W keeps a batch's read-backs until the batch is timed, to compare them outside the timing.
+constexpr uint64_t kMaxReadbackBytes = 64 * 1024;
+
 class SweepRunner {
  public:
   SweepRunner(Bar& bar, const Clock& clock, const DeviceSpec& spec, const std::atomic<bool>* cancel)
@@ -60,26 +89,24 @@ class SweepRunner {
         deadline_(clock.start() + static_cast<uint64_t>(std::chrono::duration<double>(
                                       spec.sweep.effective_timeout()).count() / clock.seconds_per_tick())),
         patterns_(*std::max_element(spec.sweep.block_sizes.begin(), spec.sweep.block_sizes.end())),
-        readback_(patterns_.a.size()) {}
+        readback_(std::max<uint64_t>(patterns_.size, kMaxReadbackBytes)) {}
 
   OpResult run(Op op, uint64_t block, uint64_t iterations) {
     OpResult r;
     r.op = op;
     r.block_size = block;
     WindowWalk walk(spec_.window, block);
-    for (uint64_t i = 0; i < std::min(iterations, kWarmupOps); ++i) untimed(op, walk, block);
+    r.ops_per_sample = ops_per_sample(op, block, warm_up(op, walk, block, std::min(iterations, kWarmupOps)));
     walk = WindowWalk(spec_.window, block);
-    for (uint64_t i = 0; i < iterations && !stopped(); ++i) {
-      timed(op, walk, block, r);
-      walk.advance();
-    }
+    for (uint64_t done = 0; done < iterations && !stopped(); done += r.ops_per_sample)
+      sample(op, walk, block, std::min(r.ops_per_sample, iterations - done), r);
     r.bytes = r.ops * block * (op == Op::kReadWrite ? 2 : 1);
     return r;
   }
 
   bool cancelled() const { return cancel_ && cancel_->load(std::memory_order_relaxed); }
   bool timed_out() const { return timed_out_; }
-  // Checked after every op: one relaxed load, one flag, one comparison.
+  // Checked after every sample: one relaxed load, one flag, one comparison.
   bool stopped() const { return cancelled() || timed_out_ || bar_.faulted(); }
   BlockIo& io() { return io_; }
 
@@ -88,50 +115,59 @@ class SweepRunner {
     return (walk.pass() % 2 == 0 ? patterns_.b : patterns_.a).data();
   }
 
-  void untimed(Op op, WindowWalk& walk, uint64_t block) {
-    if (op == Op::kRead) io_.read_and_fold(walk.offset(), block);
-    else io_.write(walk.offset(), patterns_.a.data(), block);
-    walk.advance();
+  // Untimed ops, so page faults and cold caches stay out of the figures; returns the ticks
+  // they took together, which estimate the op's cost.
+  uint64_t warm_up(Op op, WindowWalk& walk, uint64_t block, uint64_t n) {
+    const uint64_t t0 = clock_.start();
+    for (uint64_t i = 0; i < n; ++i, walk.advance()) {
+      if (op != Op::kRead) io_.write(walk.offset(), patterns_.a.data(), block);
+      if (op == Op::kRead) io_.read_and_fold(walk.offset(), block);
+      if (op == Op::kReadWrite) io_.read(walk.offset(), readback_.data(), block);
+    }
+    return n == 0 ? 0 : (clock_.stop() - t0) / n;
   }
 
-  void timed(Op op, const WindowWalk& walk, uint64_t block, OpResult& r) {
-    const uint64_t off = walk.offset();
-    switch (op) {
-      case Op::kRead: {
-        uint64_t t0 = clock_.start();
-        uint64_t folded = io_.read_and_fold(off, block);
-        record(r, t0, clock_.stop());
-        if (folded == ~uint64_t{0}) ++r.all_ones_reads;
-        break;
-      }
-      case Op::kWrite: {
-        uint64_t t0 = clock_.start();
-        io_.write(off, patterns_.a.data(), block);
-        record(r, t0, clock_.stop());
-        break;
-      }
-      case Op::kReadWrite: {
-        const std::byte* pattern = rw_pattern(walk);
-        uint64_t t0 = clock_.start();
-        io_.write(off, pattern, block);
-        io_.read(off, readback_.data(), block);
-        record(r, t0, clock_.stop());
-        if (std::memcmp(readback_.data(), pattern, block) != 0) {
-          ++r.mismatches;
-          const std::byte* begin = readback_.data();
-          const std::byte* end = begin + block;
-          if (std::find_if(begin, end, [](std::byte b) { return b != std::byte{0xff}; }) == end)
-            ++r.all_ones_reads;
-        }
-        break;
+  // Enough ops per sample that a sample lasts kMinSampleOverheads clock pairs.
+  uint64_t ops_per_sample(Op op, uint64_t block, uint64_t ticks_per_op) const {
+    uint64_t n = kMinSampleOverheads * clock_.overhead_ticks() / std::max<uint64_t>(ticks_per_op, 1) + 1;
+    if (op == Op::kReadWrite) n = std::min(n, kMaxReadbackBytes / block);
+    return std::clamp<uint64_t>(n, 1, kMaxOpsPerSample);
+  }
+
+  // `n` consecutive ops timed as one sample; each is recorded as the sample's mean, after the
+  // clock pair's own cost is taken off.
+  void sample(Op op, WindowWalk& walk, uint64_t block, uint64_t n, OpResult& r) {
+    const std::byte* written[kMaxOpsPerSample];
+    uint64_t all_ones = 0;
+    const uint64_t t0 = clock_.start();
+    for (uint64_t i = 0; i < n; ++i, walk.advance()) {
+      const uint64_t off = walk.offset();
+      switch (op) {
+        case Op::kRead: all_ones += io_.read_and_fold(off, block) == ~uint64_t{0}; break;
+        case Op::kWrite: io_.write(off, patterns_.a.data(), block); break;
+        case Op::kReadWrite:
+          written[i] = rw_pattern(walk);
+          io_.write(off, written[i], block);
+          io_.read(off, readback_.data() + i * block, block);
+          break;
       }
     }
-    ++r.ops;
+    const uint64_t t1 = clock_.stop();
+    const uint64_t overhead = clock_.overhead_ticks();
+    r.latency.record_mean(t1 - t0 > overhead ? t1 - t0 - overhead : 0, n);
+    if (t1 > deadline_) timed_out_ = true;
+    r.ops += n;
+    r.all_ones_reads += all_ones;
+    if (op == Op::kReadWrite) check_readbacks(written, n, block, r);
   }
 
-  void record(OpResult& r, uint64_t t0, uint64_t t1) {
-    r.latency.record(t1 - t0);
-    if (t1 > deadline_) timed_out_ = true;
+  void check_readbacks(const std::byte* const* written, uint64_t n, uint64_t block, OpResult& r) const {
+    for (uint64_t i = 0; i < n; ++i) {
+      const std::byte* got = readback_.data() + i * block;
+      if (std::memcmp(got, written[i], block) == 0) continue;
+      ++r.mismatches;
+      if (std::all_of(got, got + block, [](std::byte b) { return b == std::byte{0xff}; })) ++r.all_ones_reads;
+    }
   }
 
   Bar& bar_;
@@ -142,7 +178,7 @@ class SweepRunner {
   uint64_t deadline_;  // clock ticks
   bool timed_out_ = false;
   Patterns patterns_;
-  std::vector<std::byte> readback_;
+  StagingBuffer readback_;
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 #pragma once
-// The BAR sweep: for every block size, READ, WRITE and R+W inside the window, each op timed
-// on its own and recorded into a latency histogram.
+// The BAR sweep: for every block size, READ, WRITE and R+W inside the window, timed into a
+// latency histogram. Ops are timed one by one, except ops so short that the clock's own cost
+// would swamp them (under 32 clock pairs): those are timed in batches, each op recorded as its
+// batch's mean. The clock pair's measured cost is subtracted from every sample.
 
 #include <atomic>
 #include <cstdint>
@@ -30,6 +32,8 @@ struct OpResult {
   uint64_t all_ones_reads = 0;
   // Per-op latency in clock ticks; its sum is the time spent inside timed ops.
   Histogram latency;
+  // Ops timed together in one sample (1: every op timed on its own).
+  uint64_t ops_per_sample = 1;
 };
 
 struct SweepResult {

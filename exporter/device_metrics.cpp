@@ -11,7 +11,8 @@ using prometheus::MetricType;
 void DeviceMetrics::declare(MetricFamilies& f) {
   const std::string last = " Figures come from the last completed run; scrapes never access the device.";
   f.declare("pcie_bar_op_duration_seconds",
-            "Latency of single timed BAR ops (read, write, rw = write+read-back), cumulative over runs.",
+            "Latency of BAR ops (read, write, rw = write+read-back), cumulative over runs; ops shorter than 32 "
+            "timestamp pairs are timed in batches and counted at the batch mean.",
             MetricType::Histogram);
   f.declare("pcie_bar_throughput_bytes_per_second", "BAR throughput per op and block size." + last, MetricType::Gauge);
   f.declare("pcie_bar_transferred_bytes_total", "Bytes moved by timed ops (rw counts both directions).",

@@ -10,7 +10,7 @@ MetricsPage::MetricsPage(double clock_overhead_seconds) {
   MetricFamilies f;
   DeviceMetrics::declare(f);
   f.declare("pcie_bar_clock_overhead_seconds",
-            "Median cost of the per-op timer; included in every pcie_bar_op_duration_seconds sample.",
+            "Median cost of one timestamp pair; subtracted from every pcie_bar_op_duration_seconds sample.",
             prometheus::MetricType::Gauge);
   f.declare("pcie_bar_exporter_build_info", "Version and git revision of pcie_bar_exporter; value 1.",
             prometheus::MetricType::Gauge);

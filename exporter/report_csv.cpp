@@ -25,7 +25,8 @@ std::string num(double v) {
 
 void write_csv(const OnceReport& report, std::ostream& out) {
   out << "device,backend,address,bar,op,block_size,ops,bytes,seconds,throughput_bytes_per_second,mismatches,"
-         "latency_min_seconds,latency_mean_seconds,latency_p50_seconds,latency_p99_seconds,latency_max_seconds\n";
+         "latency_min_seconds,latency_mean_seconds,latency_p50_seconds,latency_p99_seconds,latency_max_seconds,"
+         "ops_per_sample\n";
   for (const DeviceRun& d : report.devices) {
     for (const OpResult& r : d.sweep.results) {
       OpStats s = op_stats(r, d.sweep.seconds_per_tick);
@@ -33,7 +34,7 @@ void write_csv(const OnceReport& report, std::ostream& out) {
           << d.spec.bar << ',' << op_name(r.op) << ',' << r.block_size << ',' << r.ops << ',' << r.bytes << ','
           << num(s.seconds) << ',' << num(s.throughput_bytes_per_second) << ',' << r.mismatches << ','
           << num(s.latency.min) << ',' << num(s.latency.mean) << ',' << num(s.latency.p50) << ','
-          << num(s.latency.p99) << ',' << num(s.latency.max) << '\n';
+          << num(s.latency.p99) << ',' << num(s.latency.max) << ',' << r.ops_per_sample << '\n';
     }
   }
 }

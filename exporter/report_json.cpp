@@ -20,6 +20,7 @@ json result_json(const OpResult& r, double seconds_per_tick) {
           {"throughput_bytes_per_second", s.throughput_bytes_per_second},
           {"mismatches", r.mismatches},
           {"all_ones_reads", r.all_ones_reads},
+          {"ops_per_sample", r.ops_per_sample},
           {"latency_seconds",
            {{"min", s.latency.min}, {"mean", s.latency.mean}, {"p50", s.latency.p50}, {"p99", s.latency.p99},
             {"max", s.latency.max}}}};

@@ -61,7 +61,8 @@ void write_device_header(const DeviceRun& d, const OnceReport& report, std::ostr
                                   : "enabled; the window is NOT restored")
       << "\n"
       << "  Clock:      " << report.clock_source << ", " << format_seconds(report.clock_overhead_seconds)
-      << " overhead per timed op (median)"
+      << " per timestamp pair (median), subtracted from every sample; ops shorter than 32 pairs are timed"
+         " in batches"
       << (report.clock_fallback_reason.empty() ? "" : "; TSC not used: " + report.clock_fallback_reason) << "\n";
 }
 

@@ -98,3 +98,20 @@ TEST(Histogram, CountAtOrBelowIsExactOnBucketEdges) {
 
 }  // namespace
 }  // namespace pcie_bar
+
+namespace pcie_bar {
+namespace {
+
+TEST(Histogram, ABatchCountsEachOpAtTheBatchMeanAndKeepsTheExactSum) {
+  Histogram h;
+  h.record_mean(1003, 10);  // 10 ops in 1003 ticks: each about 100
+  h.record_mean(0, 0);      // an empty batch records nothing
+  EXPECT_EQ(h.count(), 10u);
+  EXPECT_EQ(h.sum(), 1003.0);
+  EXPECT_EQ(h.min(), 100u);
+  EXPECT_EQ(h.max(), 100u);
+  EXPECT_EQ(h.count_at_or_below(100), 10u);
+}
+
+}  // namespace
+}  // namespace pcie_bar

@@ -53,6 +53,50 @@ TEST(Sweep, RunsEveryOpAndBlockSizeWithTheConfiguredCounts) {
   EXPECT_GT(r.seconds_per_tick, 0.0);
 }
 
+// A device whose every access takes `ns` nanoseconds, like a non-posted read on a real link.
+class SlowBar : public FakeBar {
+ public:
+  SlowBar(uint64_t size, uint64_t ns) : FakeBar(size), ns_(ns) {}
+  uint64_t load(uint64_t offset, unsigned width) override {
+    spin();
+    return FakeBar::load(offset, width);
+  }
+
+ private:
+  void spin() const {
+    const uint64_t until = Clock::monotonic_ns() + ns_;
+    while (Clock::monotonic_ns() < until) {
+    }
+  }
+  uint64_t ns_;
+};
+
+TEST(Sweep, OpsFarLongerThanTheClockAreTimedOneByOne) {
+  SlowBar bar(0x1000, 50'000);  // 50 us, over a thousand clock pairs anywhere
+  DeviceSpec d = small_spec();
+  d.writes.enabled = false;
+  d.sweep.block_sizes = {8};
+  d.sweep.iterations = {20, 0, 0};
+  const OpResult& read = run_sweep(bar, test_clock(), d).results[0];
+  EXPECT_EQ(read.ops_per_sample, 1u);
+  EXPECT_EQ(read.latency.count(), 20u);
+  EXPECT_GE(read.latency.min() * test_clock().seconds_per_tick(), 45e-6);  // the op's own time, not less
+}
+
+TEST(Sweep, OpsShorterThanTheClockAreTimedInBatchesYetCountedOneByOne) {
+  FakeBar bar(0x1000, true);  // mapped memory: an 8-byte access takes a few ns
+  DeviceSpec d = small_spec();
+  d.sweep.block_sizes = {8};
+  d.sweep.iterations = {1000, 1000, 999};
+  SweepResult r = run_sweep(bar, test_clock(), d);
+  for (const OpResult& o : r.results) {
+    EXPECT_GT(o.ops_per_sample, 1u) << op_name(o.op);
+    EXPECT_EQ(o.ops, o.op == Op::kReadWrite ? 999u : 1000u);  // a last, shorter batch included
+    EXPECT_EQ(o.latency.count(), o.ops);
+    EXPECT_EQ(o.mismatches, 0u);
+  }
+}
+
 TEST(Sweep, OpsWalkTheWindowAndWrapAtItsEnd) {
   FakeBar bar(0x1000);
   DeviceSpec d;
@@ -122,6 +166,7 @@ TEST(Sweep, ReadWriteCountsBlocksThatReadBackWrong) {
   SweepResult r = run_sweep(bar, test_clock(), d);
   const OpResult& rw = r.results.back();
   ASSERT_EQ(rw.op, Op::kReadWrite);
+  EXPECT_GT(rw.ops_per_sample, 1u);  // the bad slot's ops were timed in batches with good ones
   EXPECT_EQ(rw.mismatches, 2u);
 }
 

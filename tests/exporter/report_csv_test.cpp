@@ -21,9 +21,10 @@ TEST(ReportCsv, OneRowPerResultWithRawUnits) {
   EXPECT_FALSE(std::getline(lines, extra));
   EXPECT_EQ(header,
             "device,backend,address,bar,op,block_size,ops,bytes,seconds,throughput_bytes_per_second,mismatches,"
-            "latency_min_seconds,latency_mean_seconds,latency_p50_seconds,latency_p99_seconds,latency_max_seconds");
-  EXPECT_EQ(read_row, "\"fpga,\"\"0\"\"\",vfio,\"0000:22:00.0\",0,read,4,10,40,1e-05,4000000,0,1e-06,1e-06,1e-06,1e-06,1e-06");
-  EXPECT_EQ(rw_row.substr(rw_row.find(",rw,")), ",rw,4,5,40,1e-05,4000000,1,2e-06,2e-06,2e-06,2e-06,2e-06");
+            "latency_min_seconds,latency_mean_seconds,latency_p50_seconds,latency_p99_seconds,latency_max_seconds,"
+            "ops_per_sample");
+  EXPECT_EQ(read_row, "\"fpga,\"\"0\"\"\",vfio,\"0000:22:00.0\",0,read,4,10,40,1e-05,4000000,0,1e-06,1e-06,1e-06,1e-06,1e-06,1");
+  EXPECT_EQ(rw_row.substr(rw_row.find(",rw,")), ",rw,4,5,40,1e-05,4000000,1,2e-06,2e-06,2e-06,2e-06,2e-06,1");
 }
 
 }  // namespace

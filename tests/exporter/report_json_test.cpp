@@ -33,6 +33,7 @@ TEST(ReportJson, HasTheDocumentedShape) {
   EXPECT_DOUBLE_EQ(rw["seconds"].get<double>(), 10e-6);
   EXPECT_DOUBLE_EQ(rw["throughput_bytes_per_second"].get<double>(), 4e6);
   EXPECT_EQ(rw["mismatches"], 1);
+  EXPECT_EQ(rw["ops_per_sample"], 1);
   EXPECT_DOUBLE_EQ(rw["latency_seconds"]["p99"].get<double>(), 2e-6);
   const auto& v = d["verify"][0];
   EXPECT_EQ(v["offset"], 4);
