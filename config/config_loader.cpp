@@ -12,6 +12,7 @@
 #include "core/hex.h"
 #include "core/pci_address.h"
 #include "core/spec_check.h"
+#include "core/wide_mmio.h"
 
 namespace pcie_bar {
 
@@ -47,8 +48,13 @@ void decode_access(const YamlField& f, AccessSpec& a) {
   }
   if (f["width"].present()) {
     uint64_t w = f["width"].u64();
-    if (!is_access_width(w)) f["width"].fail(std::to_string(w) + " is not an access width (1, 2, 4 or 8)");
+    if (!is_access_width(w) && !is_wide_width(static_cast<unsigned>(w)))
+      f["width"].fail(std::to_string(w) + " is not an access width (1, 2, 4, 8, or 16, 32, 64 for vector accesses)");
     a.width = static_cast<unsigned>(w);
+    if (is_wide_width(a.width)) {
+      std::string why = wide_width_unsupported(a.width);
+      if (!why.empty()) f["width"].fail(why);
+    }
   }
   if (f["method"].present()) {
     std::string m = f["method"].str();
@@ -141,6 +147,9 @@ void decode_verify(const YamlField& f, std::vector<VerifySpec>& out) {
 
 // Cross-field checks that need no BAR size.
 void check_consistency(const YamlField& f, const DeviceSpec& d) {
+  if (is_wide_width(d.access.width) && d.access.method != AccessMethod::kMmap)
+    f["access"]["width"].fail(std::to_string(d.access.width) + "-byte accesses need access.method: mmap "
+                              "(pread/pwrite cannot issue one access wider than 8 bytes)");
   if (d.window.offset % d.access.width)
     f["window"]["offset"].fail(hex(d.window.offset) + " is not aligned to the access width " + std::to_string(d.access.width));
   for (std::size_t i = 0; i < d.sweep.block_sizes.size(); ++i) {

@@ -12,6 +12,13 @@ unsigned next_access_width(uint64_t offset, uint64_t remaining, unsigned width) 
   return w;
 }
 
+BlockIo::BlockIo(Bar& bar, unsigned width) : bar_(bar), base_(bar.mapping()), width_(width) {
+  if (width > 8 && base_ == nullptr)
+    throw DeviceError(std::to_string(width) + "-byte accesses need the BAR mapped (access.method: mmap), and " +
+                          bar.properties().description + " is not mapped whole",
+                      "open");
+}
+
 uint64_t BlockIo::load(uint64_t offset, unsigned width) {
   return base_ ? mmio::load(base_, offset, width) : bar_.load(offset, width);
 }
@@ -28,8 +35,8 @@ uint64_t BlockIo::fold_by_parts(uint64_t offset, uint64_t len) {
   uint64_t acc = ~uint64_t{0};
   for (uint64_t done = 0; done < len;) {
     unsigned w = next_access_width(offset + done, len - done, width_);
-    uint64_t ones_above = w == 8 ? 0 : ~((uint64_t{1} << (8 * w)) - 1);
-    acc &= load(offset + done, w) | ones_above;
+    uint64_t ones_above = w >= 8 ? 0 : ~((uint64_t{1} << (8 * w)) - 1);
+    acc &= (w > 8 ? wide_mmio::read_and_fold(base_, offset + done, w, w) : load(offset + done, w)) | ones_above;
     done += w;
   }
   return acc;
@@ -38,8 +45,12 @@ uint64_t BlockIo::fold_by_parts(uint64_t offset, uint64_t len) {
 void BlockIo::read_by_parts(uint64_t offset, std::byte* out, uint64_t len) {
   for (uint64_t done = 0; done < len;) {
     unsigned w = next_access_width(offset + done, len - done, width_);
-    uint64_t v = load(offset + done, w);
-    std::memcpy(out + done, &v, w);  // little-endian: the low bytes are the first bytes
+    if (w > 8) {
+      wide_mmio::read(base_, offset + done, out + done, w, w);
+    } else {
+      uint64_t v = load(offset + done, w);
+      std::memcpy(out + done, &v, w);  // little-endian: the low bytes are the first bytes
+    }
     done += w;
   }
 }
@@ -47,9 +58,13 @@ void BlockIo::read_by_parts(uint64_t offset, std::byte* out, uint64_t len) {
 void BlockIo::write_by_parts(uint64_t offset, const std::byte* in, uint64_t len) {
   for (uint64_t done = 0; done < len;) {
     unsigned w = next_access_width(offset + done, len - done, width_);
-    uint64_t v = 0;
-    std::memcpy(&v, in + done, w);
-    store(offset + done, w, v);
+    if (w > 8) {
+      wide_mmio::write(base_, offset + done, in + done, w, w);
+    } else {
+      uint64_t v = 0;
+      std::memcpy(&v, in + done, w);
+      store(offset + done, w, v);
+    }
     done += w;
   }
 }

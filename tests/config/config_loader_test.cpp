@@ -136,7 +136,7 @@ const BadCase kBadCases[] = {
     {"default probe beyond bar", "devices:\n  - {name: a, backend: sim, sim: {size: 0x4004}}\n",
      "2:5: devices[0].verify[1].offset: probe 0x4000 (8 bytes) is outside the BAR0 size 0x4004"},
     {"bad width", "devices:\n  - {name: a, backend: sim, access: {width: 3}}\n",
-     "2:45: devices[0].access.width: 3 is not an access width (1, 2, 4 or 8)"},
+     "2:45: devices[0].access.width: 3 is not an access width (1, 2, 4, 8, or 16, 32, 64 for vector accesses)"},
     {"bad mapping", "devices:\n  - {name: a, backend: sim, access: {mapping: wb}}\n",
      "2:47: devices[0].access.mapping: 'wb' is not a mapping (uc or wc)"},
     {"bad method", "devices:\n  - {name: a, backend: sim, access: {method: dma}}\n",

@@ -89,7 +89,7 @@ TEST(Main, BadConfigIsOneLineAndExitCode2) {
   std::string cfg = write_temp("bad", "devices:\n  - {name: a, backend: sim, access: {width: 3}}\n");
   auto r = exporter({"--config.file", cfg, "--once"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "pcie_bar_exporter: " + cfg + ":2:45: devices[0].access.width: 3 is not an access width (1, 2, 4 or 8)\n");
+  EXPECT_EQ(r.err, "pcie_bar_exporter: " + cfg + ":2:45: devices[0].access.width: 3 is not an access width (1, 2, 4, 8, or 16, 32, 64 for vector accesses)\n");
   EXPECT_TRUE(r.out.empty());
 }
 
