@@ -137,22 +137,39 @@ class SweepRunner {
   // `n` consecutive ops timed as one sample; each is recorded as the sample's mean, after the
   // clock pair's own cost is taken off.
   void sample(Op op, WindowWalk& walk, uint64_t block, uint64_t n, OpResult& r) {
+    io_.visit(block, [&](auto io) { sample_with(io, op, walk, block, n, r); });
+  }
+
+  // `io` by value: a local mover's mapping pointer stays in a register, where a referenced
+  // one would be reloaded after every volatile store.
+  template <typename Io>
+  void sample_with(Io io, Op op, WindowWalk& walk_to_advance, uint64_t block, uint64_t n, OpResult& r) {
     const std::byte* written[kMaxOpsPerSample];
     uint64_t all_ones = 0;
+    // Locals, not members: the compiler must assume a volatile store may change any uint64_t
+    // in memory, so a member would be reloaded after every access of the op.
+    WindowWalk walk = walk_to_advance;
+    const std::byte* pattern = patterns_.a.data();
+    std::byte* readback = readback_.data();
+    // One loop per op, so that nothing but the op and the walk runs between the stamps.
     const uint64_t t0 = clock_.start();
-    for (uint64_t i = 0; i < n; ++i, walk.advance()) {
-      const uint64_t off = walk.offset();
-      switch (op) {
-        case Op::kRead: all_ones += io_.read_and_fold(off, block) == ~uint64_t{0}; break;
-        case Op::kWrite: io_.write(off, patterns_.a.data(), block); break;
-        case Op::kReadWrite:
+    switch (op) {
+      case Op::kRead:
+        for (uint64_t i = 0; i < n; ++i, walk.advance()) all_ones += io.read_and_fold(walk.offset(), block) == ~uint64_t{0};
+        break;
+      case Op::kWrite:
+        for (uint64_t i = 0; i < n; ++i, walk.advance()) io.write(walk.offset(), pattern, block);
+        break;
+      case Op::kReadWrite:
+        for (uint64_t i = 0; i < n; ++i, walk.advance()) {
           written[i] = rw_pattern(walk);
-          io_.write(off, written[i], block);
-          io_.read(off, readback_.data() + i * block, block);
-          break;
-      }
+          io.write(walk.offset(), written[i], block);
+          io.read(walk.offset(), readback + i * block, block);
+        }
+        break;
     }
     const uint64_t t1 = clock_.stop();
+    walk_to_advance = walk;
     const uint64_t overhead = clock_.overhead_ticks();
     r.latency.record_mean(t1 - t0 > overhead ? t1 - t0 - overhead : 0, n);
     if (t1 > deadline_) timed_out_ = true;

@@ -51,6 +51,14 @@ for n in 1 8 32; do
   kill "$(cat "$work/pid.$n")"; wait "$(cat "$work/pid.$n")" 2>/dev/null || true
 done
 
+# 5. Access paths on real kernel drivers, in the QEMU guest of tests/vm (full runs only: the
+# guest takes about a minute under TCG; ctest -L vm boots the same guest in every test run).
+if [ $quick = 0 ]; then
+  scripts/deps.sh test >/dev/null
+  bash tests/vm/build_guest.sh "$work/vm" "$bin/pcie_bar_exporter" build/lib/pcie_bar_exporter >/dev/null
+  bash tests/vm/run_guest.sh "$work/vm" || { echo "bench.sh: the guest failed; see its serial log" >&2; exit 1; }
+fi
+
 python3 - "$work" "$quick" <<'PY'
 import json, os, platform, re, subprocess, sys, datetime
 work, quick = sys.argv[1], sys.argv[2] == "1"
@@ -106,6 +114,28 @@ row("RSS with 8 devices, after the load", f"{rss:.1f} MiB", "< 30 MiB", rss < 30
 t0, t1, hz, secs = open(f"{work}/idle").read().split()
 cpu = (int(t1) - int(t0)) / int(hz) / int(secs) * 100
 row(f"CPU between runs, 8 devices, {secs} s", f"{cpu:.2f} % of a core", "< 0.5 %", cpu < 0.5, "utime+stime from /proc/PID/stat")
+def guest_devices(scenario):
+    log = open(f"{work}/vm/serial.log").read().replace("\r", "")
+    m = re.search(rf"@@BEGIN {scenario}\n@@STDOUT\n([\s\S]*?)@@STDERR\n[\s\S]*?@@END {scenario} rc=0\n", log)
+    if not m: raise SystemExit(f"bench.sh: guest scenario {scenario} did not run cleanly")
+    return {d["name"]: {(r["op"], r["block_size"]): r["throughput_bytes_per_second"] for r in d["results"]}
+            for d in json.loads(m.group(1))["devices"]}
+vm_cmd = "scripts/bench.sh (tests/vm/configs/bench_paths_*.yml in the tests/vm guest)"
+if quick:
+    row("access paths in the QEMU guest (mmap vs syscall, uio, sysfs)", "skipped in --quick", "(comparison)", True, vm_cmd)
+else:
+    paths = {**guest_devices("bench_paths_vfio"), **guest_devices("bench_paths_uio")}
+    for label, num, den, op, bar in (
+            ("vfio syscall / vfio mmap", "vfio-syscall", "vfio-mmap", "read", 0),
+            ("vfio syscall / vfio mmap", "vfio-syscall", "vfio-mmap", "write", 0),
+            ("vfio syscall / vfio mmap", "vfio-syscall", "vfio-mmap", "read", 2),
+            ("sysfs mmap / vfio mmap", "sysfs-mmap", "vfio-mmap", "read", 0),
+            ("sysfs mmap / vfio mmap", "sysfs-mmap", "vfio-mmap", "read", 2),
+            ("uio mmap / vfio mmap", "uio-mmap", "vfio-mmap", "read", 2)):
+        a, b = paths[f"{num}-bar{bar}"], paths[f"{den}-bar{bar}"]
+        ratios = ", ".join(f"{size} B: {a[(op, size)] / b[(op, size)]:.3g}" for size in (4, 64, 1024, 4096))
+        kind = "framebuffer RAM" if bar == 0 else "registers"
+        row(f"{label}, {op.upper()}, bochs-display BAR{bar} ({kind}), width 4", ratios, "(comparison)", True, vm_cmd)
 cpu_model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 print(f"Machine: {cpu_model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
       f"date {datetime.date.today()}; {'quick mode (short runs: figures indicative only)' if quick else 'full run'}; "

@@ -28,6 +28,8 @@ run setup_vfio_bochs $x setup $BOCHS --driver vfio-pci -v
 run vfio_mmap_bochs $x --config.file /cfg/vfio_mmap_bochs.yml --once --output json
 run vfio_syscall_bochs $x --config.file /cfg/vfio_syscall_bochs.yml --once --output json
 run vfio_table_bochs $x --config.file /cfg/vfio_mmap_bochs.yml --once
+# Access paths on the same BARs, for scripts/bench.sh's ratios (vfio mmap/syscall, sysfs; uio below).
+run bench_paths_vfio $x --config.file /cfg/bench_paths_vfio.yml --once --output json
 # vfio on ivshmem's shared RAM: the host checks its backing file is byte-identical afterwards.
 run setup_vfio_ivshmem $x setup $IVSHMEM --driver vfio-pci
 run vfio_ivshmem_restore $x --config.file /cfg/vfio_ivshmem.yml --once --output json
@@ -48,6 +50,7 @@ run restore_bochs $x setup --restore $BOCHS
 run setup_uio_bochs $x setup $BOCHS --driver uio_pci_generic
 run uio_bochs_bar2 $x --config.file /cfg/uio_bochs_bar2.yml --once --output json
 run uio_bochs_bar0 $x --config.file /cfg/uio_bochs_bar0.yml --once --output json
+run bench_paths_uio $x --config.file /cfg/bench_paths_uio.yml --once --output json
 # sysfs resourceN on a device with no driver, and on the edu while vfio-pci holds it.
 run sysfs_testdev $x --config.file /cfg/sysfs_testdev.yml --once --output json
 run restore_edu $x setup --restore $EDU

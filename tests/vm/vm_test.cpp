@@ -75,7 +75,9 @@ class Vm : public ::testing::Test {
     EXPECT_EQ(device["results"].size(), results);
     for (const auto& r : device["results"]) {
       EXPECT_EQ(r["mismatches"], 0) << r.dump();
-      if (ram) EXPECT_EQ(r["all_ones_reads"], 0) << r.dump();
+      if (ram) {
+        EXPECT_EQ(r["all_ones_reads"], 0) << r.dump();
+      }
       EXPECT_GT(r["throughput_bytes_per_second"].get<double>(), 0);
     }
   }
@@ -127,6 +129,28 @@ TEST_F(Vm, VfioSyscallSweepsTheSameBarThroughPreadPwrite) {
   EXPECT_NE(d["bar_description"].get<std::string>().find("pread/pwrite"), std::string::npos);
   expect_clean_sweep(d, 15);
   for (const auto& v : d["verify"]) EXPECT_EQ(v["status"], "ok");
+}
+
+TEST_F(Vm, AccessPathsAreMeasuredOnTheSameBarsForComparison) {
+  // What scripts/bench.sh turns into mmap/syscall/uio/sysfs ratios: every path ran cleanly, with
+  // the same block sizes, so the ratios compare like with like.
+  const Scenario& vfio = scenario("bench_paths_vfio");
+  const Scenario& uio = scenario("bench_paths_uio");
+  ASSERT_EQ(vfio.rc, 0) << vfio.err;
+  ASSERT_EQ(uio.rc, 0) << uio.err;
+  std::map<std::string, json> devices;
+  for (const Scenario* s : {&vfio, &uio}) {
+    const json doc = s->doc();
+    for (const auto& d : doc["devices"]) devices[d["name"].get<std::string>()] = d;
+  }
+  for (const char* path : {"vfio-mmap", "vfio-syscall", "sysfs-mmap"}) {
+    SCOPED_TRACE(path);
+    expect_clean_sweep(devices.at(std::string(path) + "-bar0"), 12);      // 4 sizes x read, write, rw
+    expect_clean_sweep(devices.at(std::string(path) + "-bar2"), 4, false);  // registers: reads only
+  }
+  expect_clean_sweep(devices.at("uio-mmap-bar2"), 4, false);
+  EXPECT_NE(devices.at("vfio-syscall-bar0")["bar_description"].get<std::string>().find("pread/pwrite"), std::string::npos)
+      << devices.at("vfio-syscall-bar0")["bar_description"];
 }
 
 TEST_F(Vm, TableReportNamesTheRealDevice) {
