@@ -115,16 +115,25 @@ class SweepRunner {
     return (walk.pass() % 2 == 0 ? patterns_.b : patterns_.a).data();
   }
 
-  // Untimed ops, so page faults and cold caches stay out of the figures; returns the ticks
-  // they took together, which estimate the op's cost.
+  // Untimed ops, so page faults and cold caches stay out of the figures. Returns an estimate
+  // of one op's cost in ticks: the median over groups of kWarmupGroup ops, so that one
+  // preemption during the warm-up does not make every later sample a single op.
   uint64_t warm_up(Op op, WindowWalk& walk, uint64_t block, uint64_t n) {
-    const uint64_t t0 = clock_.start();
-    for (uint64_t i = 0; i < n; ++i, walk.advance()) {
-      if (op != Op::kRead) io_.write(walk.offset(), patterns_.a.data(), block);
-      if (op == Op::kRead) io_.read_and_fold(walk.offset(), block);
-      if (op == Op::kReadWrite) io_.read(walk.offset(), readback_.data(), block);
+    constexpr uint64_t kWarmupGroup = 8;
+    std::vector<uint64_t> per_op;
+    for (uint64_t done = 0; done < n; done += kWarmupGroup) {
+      const uint64_t group = std::min(kWarmupGroup, n - done);
+      const uint64_t t0 = clock_.start();
+      for (uint64_t i = 0; i < group; ++i, walk.advance()) {
+        if (op != Op::kRead) io_.write(walk.offset(), patterns_.a.data(), block);
+        if (op == Op::kRead) io_.read_and_fold(walk.offset(), block);
+        if (op == Op::kReadWrite) io_.read(walk.offset(), readback_.data(), block);
+      }
+      per_op.push_back((clock_.stop() - t0) / group);
     }
-    return n == 0 ? 0 : (clock_.stop() - t0) / n;
+    if (per_op.empty()) return 0;
+    std::nth_element(per_op.begin(), per_op.begin() + per_op.size() / 2, per_op.end());
+    return per_op[per_op.size() / 2];
   }
 
   // Enough ops per sample that a sample lasts kMinSampleOverheads clock pairs.
