@@ -162,12 +162,12 @@ TEST(Sweep, ReadWriteCountsBlocksThatReadBackWrong) {
   bar.flip_mask = 0x10;
   DeviceSpec d = small_spec();
   d.sweep.block_sizes = {64};
-  d.sweep.iterations = {1, 1, 8};  // 4 slots of 64 bytes: 0x140 is hit on slot 1 and 5
+  d.sweep.iterations = {1, 1, 64};  // 4 slots of 64 bytes: 0x140 (slot 1) is hit by every 4th op
   SweepResult r = run_sweep(bar, test_clock(), d);
   const OpResult& rw = r.results.back();
   ASSERT_EQ(rw.op, Op::kReadWrite);
   EXPECT_GT(rw.ops_per_sample, 1u);  // the bad slot's ops were timed in batches with good ones
-  EXPECT_EQ(rw.mismatches, 2u);
+  EXPECT_EQ(rw.mismatches, 16u);
 }
 
 TEST(Sweep, ReadWriteCatchesAWriteThatNeverLands) {
