@@ -34,36 +34,21 @@ void BlockIo::store(uint64_t offset, unsigned width, uint64_t value) {
 void BlockIo::read(uint64_t offset, void* dst, uint64_t len) {
   auto* out = static_cast<std::byte*>(dst);
   if (!is_whole_words(offset, len)) return read_by_parts(offset, out, len);
-  switch (width_) {
-    case 1: return MappedWords<uint8_t>{base_}.read(offset, out, len);
-    case 2: return MappedWords<uint16_t>{base_}.read(offset, out, len);
-    case 4: return MappedWords<uint32_t>{base_}.read(offset, out, len);
-    case 8: return MappedWords<uint64_t>{base_}.read(offset, out, len);
-    default: return wide_mmio::read(base_, offset, out, len, width_);
-  }
+  if (width_ > 8) return wide_mmio::read(base_, offset, out, len, width_);
+  with_mapped_words([&](auto words) { words.read(offset, out, len); });
 }
 
 void BlockIo::write(uint64_t offset, const void* src, uint64_t len) {
   const auto* in = static_cast<const std::byte*>(src);
   if (!is_whole_words(offset, len)) return write_by_parts(offset, in, len);
-  switch (width_) {
-    case 1: return MappedWords<uint8_t>{base_}.write(offset, in, len);
-    case 2: return MappedWords<uint16_t>{base_}.write(offset, in, len);
-    case 4: return MappedWords<uint32_t>{base_}.write(offset, in, len);
-    case 8: return MappedWords<uint64_t>{base_}.write(offset, in, len);
-    default: return wide_mmio::write(base_, offset, in, len, width_);
-  }
+  if (width_ > 8) return wide_mmio::write(base_, offset, in, len, width_);
+  with_mapped_words([&](auto words) { words.write(offset, in, len); });
 }
 
 uint64_t BlockIo::read_and_fold(uint64_t offset, uint64_t len) {
   if (!is_whole_words(offset, len)) return fold_by_parts(offset, len);
-  switch (width_) {
-    case 1: return MappedWords<uint8_t>{base_}.read_and_fold(offset, len);
-    case 2: return MappedWords<uint16_t>{base_}.read_and_fold(offset, len);
-    case 4: return MappedWords<uint32_t>{base_}.read_and_fold(offset, len);
-    case 8: return MappedWords<uint64_t>{base_}.read_and_fold(offset, len);
-    default: return wide_mmio::read_and_fold(base_, offset, len, width_);
-  }
+  if (width_ > 8) return wide_mmio::read_and_fold(base_, offset, len, width_);
+  return with_mapped_words([&](auto words) { return words.read_and_fold(offset, len); });
 }
 
 uint64_t BlockIo::fold_by_parts(uint64_t offset, uint64_t len) {

@@ -82,18 +82,22 @@ class BlockIo {
   // has no call and no width dispatch per op), otherwise this BlockIo.
   template <typename F>
   decltype(auto) visit(uint64_t block, F&& f) {
-    if (base_ != nullptr && block % width_ == 0) {
-      switch (width_) {
-        case 1: return f(MappedWords<uint8_t>{base_});
-        case 2: return f(MappedWords<uint16_t>{base_});
-        case 4: return f(MappedWords<uint32_t>{base_});
-        case 8: return f(MappedWords<uint64_t>{base_});
-      }
-    }
+    if (base_ != nullptr && width_ <= 8 && block % width_ == 0) return with_mapped_words(f);
     return f(*this);
   }
 
  private:
+  // f(MappedWords<T>{base_}) with T of width_ bytes; width_ is 1, 2, 4 or 8 and base_ is set.
+  template <typename F>
+  decltype(auto) with_mapped_words(F&& f) const {
+    switch (width_) {
+      case 1: return f(MappedWords<uint8_t>{base_});
+      case 2: return f(MappedWords<uint16_t>{base_});
+      case 4: return f(MappedWords<uint32_t>{base_});
+      default: return f(MappedWords<uint64_t>{base_});
+    }
+  }
+
   uint64_t load(uint64_t offset, unsigned width);
   void store(uint64_t offset, unsigned width, uint64_t value);
   bool is_whole_words(uint64_t offset, uint64_t len) const {

@@ -87,32 +87,30 @@ uint64_t fold_loop(const volatile std::byte* base, uint64_t offset, uint64_t len
   return acc;
 }
 
+// f(V{}) with the vector type of `width` bytes (16, 32 or 64).
+template <typename F>
+decltype(auto) with_vector(unsigned width, F&& f) {
+  switch (width) {
+    case 16: return f(Sse2{});
+    case 32: return f(Avx2{});
+    default: return f(Avx512{});
+  }
+}
+
 }  // namespace
 
 namespace wide_mmio {
 
 void read(const volatile std::byte* base, uint64_t offset, std::byte* dst, uint64_t len, unsigned width) {
-  switch (width) {
-    case 16: return read_loop<Sse2>(base, offset, dst, len);
-    case 32: return read_loop<Avx2>(base, offset, dst, len);
-    default: return read_loop<Avx512>(base, offset, dst, len);
-  }
+  with_vector(width, [&](auto v) { read_loop<decltype(v)>(base, offset, dst, len); });
 }
 
 void write(volatile std::byte* base, uint64_t offset, const std::byte* src, uint64_t len, unsigned width) {
-  switch (width) {
-    case 16: return write_loop<Sse2>(base, offset, src, len);
-    case 32: return write_loop<Avx2>(base, offset, src, len);
-    default: return write_loop<Avx512>(base, offset, src, len);
-  }
+  with_vector(width, [&](auto v) { write_loop<decltype(v)>(base, offset, src, len); });
 }
 
 uint64_t read_and_fold(const volatile std::byte* base, uint64_t offset, uint64_t len, unsigned width) {
-  switch (width) {
-    case 16: return fold_loop<Sse2>(base, offset, len);
-    case 32: return fold_loop<Avx2>(base, offset, len);
-    default: return fold_loop<Avx512>(base, offset, len);
-  }
+  return with_vector(width, [&](auto v) { return fold_loop<decltype(v)>(base, offset, len); });
 }
 
 }  // namespace wide_mmio
