@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "core/block_io.h"
 
@@ -75,13 +76,26 @@ class WindowWalk {
   uint64_t pass_ = 0;
 };
 
-// Ops shorter than this many clock-pair costs are timed in batches (one sample of several ops),
-// so that the pair's cost, and the jitter of subtracting it, stay small next to what a sample
-// measures. Longer ops are timed one by one.
-constexpr uint64_t kMinSampleOverheads = 32;
 constexpr uint64_t kMaxOpsPerSample = 256;
 // R+W keeps a batch's read-backs until the batch is timed, to compare them outside the timing.
 constexpr uint64_t kMaxReadbackBytes = 64 * 1024;
+
+// Calls f(size) with small block sizes as compile-time constants, so that an op's accesses
+// unroll completely and a batch of small ops is one straight run of loads or stores per op
+// (at 64 B, a loop over a run-time length costs as much again as the accesses); larger
+// sizes, where the loop's cost is spread over many accesses, as a plain value.
+template <typename F>
+void with_block_size(uint64_t block, F&& f) {
+  using std::integral_constant;
+  switch (block) {
+    case 8: return f(integral_constant<uint64_t, 8>{});
+    case 16: return f(integral_constant<uint64_t, 16>{});
+    case 32: return f(integral_constant<uint64_t, 32>{});
+    case 64: return f(integral_constant<uint64_t, 64>{});
+    case 128: return f(integral_constant<uint64_t, 128>{});
+    default: return f(block);
+  }
+}
 
 class SweepRunner {
  public:
@@ -137,9 +151,12 @@ class SweepRunner {
     return per_op[per_op.size() / 2];
   }
 
-  // Enough ops per sample that a sample lasts kMinSampleOverheads clock pairs.
+  // One op per sample, or for ops under kBatchOpsUnderClockPairs, enough that a sample lasts
+  // kBatchClockPairs.
   uint64_t ops_per_sample(Op op, uint64_t block, uint64_t ticks_per_op) const {
-    uint64_t n = kMinSampleOverheads * clock_.overhead_ticks() / std::max<uint64_t>(ticks_per_op, 1) + 1;
+    const uint64_t pair = clock_.overhead_ticks();
+    if (ticks_per_op >= kBatchOpsUnderClockPairs * pair) return 1;
+    uint64_t n = kBatchClockPairs * pair / std::max<uint64_t>(ticks_per_op, 1) + 1;
     if (op == Op::kReadWrite) n = std::min(n, kMaxReadbackBytes / block);
     return std::clamp<uint64_t>(n, 1, kMaxOpsPerSample);
   }
@@ -147,13 +164,15 @@ class SweepRunner {
   // `n` consecutive ops timed as one sample; each is recorded as the sample's mean, after the
   // clock pair's own cost is taken off.
   void sample(Op op, WindowWalk& walk, uint64_t block, uint64_t n, OpResult& r) {
-    io_.visit(block, [&](auto io) { sample_with(io, op, walk, block, n, r); });
+    io_.visit(block, [&](auto io) {
+      with_block_size(block, [&](auto size) { sample_with(io, op, walk, size, n, r); });
+    });
   }
 
   // `io` by value: a local mover's mapping pointer stays in a register, where a referenced
   // one would be reloaded after every volatile store.
-  template <typename Io>
-  void sample_with(Io io, Op op, WindowWalk& walk_to_advance, uint64_t block, uint64_t n, OpResult& r) {
+  template <typename Io, typename Size>
+  void sample_with(Io io, Op op, WindowWalk& walk_to_advance, Size block, uint64_t n, OpResult& r) {
     const std::byte* written[kMaxOpsPerSample];
     uint64_t all_ones = 0;
     // Locals, not members: the compiler must assume a volatile store may change any uint64_t
@@ -165,7 +184,10 @@ class SweepRunner {
     const uint64_t t0 = clock_.start();
     switch (op) {
       case Op::kRead:
-        for (uint64_t i = 0; i < n; ++i, walk.advance()) all_ones += io.read_and_fold(walk.offset(), block) == ~uint64_t{0};
+        // A branch, not a flag added up: all-ones is rare, so it is predicted and costs one
+        // fused compare-and-jump per op where a set-and-add costs four micro-ops.
+        for (uint64_t i = 0; i < n; ++i, walk.advance())
+          if (__builtin_expect(io.read_and_fold(walk.offset(), block) == ~uint64_t{0}, 0)) ++all_ones;
         break;
       case Op::kWrite:
         for (uint64_t i = 0; i < n; ++i, walk.advance()) io.write(walk.offset(), pattern, block);

@@ -2,6 +2,7 @@
 
 #include "core/hex.h"
 #include "core/stats.h"
+#include "core/sweep.h"
 #include "exporter/report.h"
 #include "exporter/units.h"
 
@@ -61,8 +62,8 @@ void write_device_header(const DeviceRun& d, const OnceReport& report, std::ostr
                                   : "enabled; the window is NOT restored")
       << "\n"
       << "  Clock:      " << report.clock_source << ", " << format_seconds(report.clock_overhead_seconds)
-      << " per timestamp pair (median), subtracted from every sample; ops shorter than 32 pairs are timed"
-         " in batches"
+      << " per timestamp pair (median), subtracted from every sample; ops shorter than "
+      << kBatchOpsUnderClockPairs << " pairs are timed in batches of at least " << kBatchClockPairs << " pairs"
       << (report.clock_fallback_reason.empty() ? "" : "; TSC not used: " + report.clock_fallback_reason) << "\n";
 }
 

@@ -90,5 +90,47 @@ TEST(BlockIo, FoldIsAllOnesOnlyWhenEveryByteIsFf) {
   }
 }
 
+// MappedWords moves four words per loop iteration and the rest one by one: lengths of 1 to 13
+// words cover blocks shorter than one iteration, whole iterations and every tail.
+template <typename T>
+class MappedWordsTest : public ::testing::Test {};
+using WordTypes = ::testing::Types<uint8_t, uint16_t, uint32_t, uint64_t>;
+TYPED_TEST_SUITE(MappedWordsTest, WordTypes);
+
+TYPED_TEST(MappedWordsTest, WritesAndReadsExactlyTheBlock) {
+  constexpr uint64_t kWord = sizeof(TypeParam);
+  for (uint64_t words = 1; words <= 13; ++words) {
+    const uint64_t len = words * kWord, at = 2 * kWord;
+    std::vector<std::byte> memory(len + 4 * kWord, std::byte{0xee}), in(len), out(len);
+    std::iota(reinterpret_cast<uint8_t*>(in.data()), reinterpret_cast<uint8_t*>(in.data()) + len, uint8_t{1});
+    const MappedWords<TypeParam> io{memory.data()};
+    io.write(at, in.data(), len);
+    io.read(at, out.data(), len);
+    EXPECT_EQ(in, out) << words << " words";
+    EXPECT_EQ(std::memcmp(memory.data() + at, in.data(), len), 0);
+    for (uint64_t i = 0; i < memory.size(); ++i) {
+      if (i >= at && i < at + len) continue;
+      EXPECT_EQ(memory[i], std::byte{0xee}) << "byte " << i << " outside the block";
+    }
+  }
+}
+
+TYPED_TEST(MappedWordsTest, FoldSeesEveryByteOfTheBlock) {
+  constexpr uint64_t kWord = sizeof(TypeParam);
+  for (uint64_t words = 1; words <= 13; ++words) {
+    const uint64_t len = words * kWord;
+    std::vector<std::byte> memory(len + kWord, std::byte{0xff});
+    const MappedWords<TypeParam> io{memory.data()};
+    EXPECT_EQ(io.read_and_fold(0, len), ~uint64_t{0}) << words << " words of 0xff";
+    for (uint64_t i = 0; i < len; ++i) {
+      memory[i] = std::byte{0x7f};
+      EXPECT_NE(io.read_and_fold(0, len), ~uint64_t{0}) << "byte " << i << " of " << words << " words";
+      memory[i] = std::byte{0xff};
+    }
+    memory[len] = std::byte{0};  // past the block: not read
+    EXPECT_EQ(io.read_and_fold(0, len), ~uint64_t{0});
+  }
+}
+
 }  // namespace
 }  // namespace pcie_bar

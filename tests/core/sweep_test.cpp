@@ -98,6 +98,31 @@ TEST(Sweep, OpsShorterThanTheClockAreTimedInBatchesYetCountedOneByOne) {
   }
 }
 
+// Ops of ~40 clock pairs: past the batching threshold (32), so one by one, not in a batch
+// lasting kBatchClockPairs (128). A preempted warm-up can only make ops look slower.
+TEST(Sweep, OpsOverTheBatchingThresholdAreTimedOneByOne) {
+  const double pair_ns = test_clock().overhead_seconds() * 1e9;
+  SlowBar bar(0x1000, static_cast<uint64_t>(1.25 * kBatchOpsUnderClockPairs * pair_ns));
+  DeviceSpec d = small_spec();
+  d.writes.enabled = false;
+  d.sweep.block_sizes = {8};
+  d.sweep.iterations = {50, 0, 0};
+  EXPECT_EQ(run_sweep(bar, test_clock(), d).results[0].ops_per_sample, 1u);
+}
+
+// Ops of ~8 pairs: batched, and the batch lasts about kBatchClockPairs (128) pairs, i.e. about
+// 16 ops; 8 is the floor with room for a warm-up that saw the ops twice as slow as they are
+// (a batch of 32 pairs would be 5 ops).
+TEST(Sweep, BatchesLastManyClockPairs) {
+  const double pair_ns = test_clock().overhead_seconds() * 1e9;
+  SlowBar bar(0x1000, static_cast<uint64_t>(8 * pair_ns));
+  DeviceSpec d = small_spec();
+  d.writes.enabled = false;
+  d.sweep.block_sizes = {8};
+  d.sweep.iterations = {500, 0, 0};
+  EXPECT_GE(run_sweep(bar, test_clock(), d).results[0].ops_per_sample, 8u);
+}
+
 TEST(Sweep, OpsWalkTheWindowAndWrapAtItsEnd) {
   FakeBar bar(0x1000);
   DeviceSpec d;
