@@ -132,5 +132,32 @@ TYPED_TEST(MappedWordsTest, FoldSeesEveryByteOfTheBlock) {
   }
 }
 
+// The fold for block sizes known at compile time (the sweep's 8-128 B blocks) sees every byte
+// as the run-time fold does, for odd and even word counts.
+template <typename T, uint64_t kWords>
+void expect_constant_fold_sees_every_byte() {
+  constexpr uint64_t kLen = kWords * sizeof(T);
+  std::vector<std::byte> memory(kLen + sizeof(T), std::byte{0xff});
+  const MappedWords<T> io{memory.data()};
+  const std::integral_constant<uint64_t, kLen> len;
+  EXPECT_EQ(io.read_and_fold(0, len), ~uint64_t{0}) << kWords << " words of 0xff";
+  for (uint64_t i = 0; i < kLen; ++i) {
+    memory[i] = std::byte{0xbf};
+    EXPECT_NE(io.read_and_fold(0, len), ~uint64_t{0}) << "byte " << i << " of " << kWords << " words";
+    memory[i] = std::byte{0xff};
+  }
+  memory[kLen] = std::byte{0};  // past the block: not read
+  EXPECT_EQ(io.read_and_fold(0, len), ~uint64_t{0});
+}
+
+TYPED_TEST(MappedWordsTest, FoldOfACompileTimeSizeSeesEveryByte) {
+  expect_constant_fold_sees_every_byte<TypeParam, 1>();
+  expect_constant_fold_sees_every_byte<TypeParam, 2>();
+  expect_constant_fold_sees_every_byte<TypeParam, 3>();
+  expect_constant_fold_sees_every_byte<TypeParam, 7>();
+  expect_constant_fold_sees_every_byte<TypeParam, 8>();
+  expect_constant_fold_sees_every_byte<TypeParam, 16>();
+}
+
 }  // namespace
 }  // namespace pcie_bar
