@@ -60,7 +60,7 @@ struct MappedWords {
     if constexpr (kWords < 2) {
       return read_and_fold(offset, kLen);
     } else {
-      T a0 = load(offset, 0), a1 = load(offset, 1);
+      T a0 = mmio::load<T>(base, offset), a1 = mmio::load<T>(base, offset + sizeof(T));
 #pragma GCC unroll 16
       for (uint64_t k = 2; k + 1 < kWords; k += 2) {
         mmio::and_load(a0, base, offset + k * sizeof(T));
@@ -71,24 +71,10 @@ struct MappedWords {
     }
   }
   void write(uint64_t offset, const std::byte* src, uint64_t len) const {
-    uint64_t i = 0;
-    for (const uint64_t whole = unrolled_part(len); i < whole; i += kStep) {
-      store(offset + i, src + i, 0);
-      store(offset + i, src + i, 1);
-      store(offset + i, src + i, 2);
-      store(offset + i, src + i, 3);
-    }
-    for (; i < len; i += sizeof(T)) store(offset + i, src + i, 0);
+    for_each_word(len, [&](uint64_t i) { store(offset + i, src + i); });
   }
   void read(uint64_t offset, std::byte* dst, uint64_t len) const {
-    uint64_t i = 0;
-    for (const uint64_t whole = unrolled_part(len); i < whole; i += kStep) {
-      copy_out(offset + i, dst + i, 0);
-      copy_out(offset + i, dst + i, 1);
-      copy_out(offset + i, dst + i, 2);
-      copy_out(offset + i, dst + i, 3);
-    }
-    for (; i < len; i += sizeof(T)) copy_out(offset + i, dst + i, 0);
+    for_each_word(len, [&](uint64_t i) { copy_out(offset + i, dst + i); });
   }
 
  private:
@@ -96,20 +82,30 @@ struct MappedWords {
   static uint64_t widened(T acc) {
     return sizeof(T) == 8 ? uint64_t{acc} : (uint64_t{acc} | ~((uint64_t{1} << (8 * sizeof(T))) - 1));
   }
-  // The k-th word at or after `offset`.
-  T load(uint64_t offset, unsigned k) const { return mmio::load<T>(base, offset + k * sizeof(T)); }
-  void store(uint64_t offset, const std::byte* src, unsigned k) const {
+  // f(i) for the byte offset i of every word of a `len`-byte block, four per loop iteration.
+  template <typename F>
+  static void for_each_word(uint64_t len, F&& f) {
+    uint64_t i = 0;
+    for (const uint64_t whole = unrolled_part(len); i < whole; i += kStep) {
+      f(i);
+      f(i + sizeof(T));
+      f(i + 2 * sizeof(T));
+      f(i + 3 * sizeof(T));
+    }
+    for (; i < len; i += sizeof(T)) f(i);
+  }
+  void store(uint64_t offset, const std::byte* src) const {
     T v;
-    std::memcpy(&v, src + k * sizeof(T), sizeof(T));
-    mmio::store<T>(base, offset + k * sizeof(T), v);
+    std::memcpy(&v, src, sizeof(T));
+    mmio::store<T>(base, offset, v);
   }
 // GCC 12, once read() is inlined into a caller with a small constant length, warns that the
 // 8-byte copies overflow it, although callers only pass whole words.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wstringop-overflow"
-  void copy_out(uint64_t offset, std::byte* dst, unsigned k) const {
-    T v = load(offset, k);
-    std::memcpy(dst + k * sizeof(T), &v, sizeof(T));
+  void copy_out(uint64_t offset, std::byte* dst) const {
+    T v = mmio::load<T>(base, offset);
+    std::memcpy(dst, &v, sizeof(T));
   }
 #pragma GCC diagnostic pop
 };
