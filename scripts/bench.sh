@@ -21,8 +21,14 @@ reps=$([ $quick = 1 ] && echo 2 || echo 7)
 $bin/pcie_bar_bench --benchmark_min_time="$min_time" --benchmark_repetitions="$reps" \
   --benchmark_report_aggregates_only=true \
   --benchmark_format=json > "$work/bench.json" 2>/dev/null
-# 3. A whole default sweep on the simulated BAR, as --once runs it.
+# 3. A whole default sweep on the simulated BAR, as --once runs it; then 2x and 4x the default
+# iterations, to show that a sweep's cost is linear in them.
 $bin/pcie_bar_exporter --once --output json > "$work/once.json"
+for x in 2 4; do
+  echo "devices: [{name: sim, backend: sim, sweep: {iterations: {read: $((10000*x)), write: $((10000*x)), rw: $((5000*x))}}}]" \
+    > "$work/iterations.$x.yml"
+  $bin/pcie_bar_exporter --once --output json --config.file "$work/iterations.$x.yml" > "$work/once.$x.json"
+done
 
 # 4. Exporter cost: /metrics under 20 concurrent scrapers (wrk), RSS, CPU between runs.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -89,6 +95,15 @@ row(f"one timestamp pair ({once['clock']['source']}, median; subtracted from eve
 wall = once["devices"][0]["sweep_wall_seconds"]
 row("default sweep (13 sizes, 10000/10000/5000 ops)", f"{wall*1e3:.0f} ms", "< 1 s", wall < 1,
     "build/bin/pcie_bar_exporter --once --output json | jq '.devices[0].sweep_wall_seconds'")
+walls = [json.load(open(f"{work}/once.{x}.json"))["devices"][0]["sweep_wall_seconds"] for x in (2, 4)]
+row("default sweep at 2x and 4x the iterations (linear: about 2x and 4x the time)",
+    f"{walls[0]*1e3:.0f} ms ({walls[0]/wall:.1f}x), {walls[1]*1e3:.0f} ms ({walls[1]/wall:.1f}x)", "(scaling)", True,
+    "build/bin/pcie_bar_exporter --once --output json --config.file ITERATIONS.yml | jq '.devices[0].sweep_wall_seconds'")
+for op in ("read", "write"):
+    per_op = {r["block_size"]: r["latency_seconds"]["mean"] for r in once["devices"][0]["results"] if r["op"] == op}
+    cells = ", ".join(f"{b} B: {per_op[b]*1e9:.1f} ns" for b in sorted(per_op) if b in (1, 8, 64, 512, 1024, 2048, 4096))
+    row(f"{op.upper()} mean time per op by block size (linear from about 64 B on)", cells, "(scaling)", True,
+        "build/bin/pcie_bar_exporter --once --output json | jq '.devices[0].results'")
 def p99_ms(text):
     m = re.search(r"99%\s+([\d.]+)(us|ms|s)", text)
     v = float(m.group(1)); return v / 1000 if m.group(2) == "us" else v * 1000 if m.group(2) == "s" else v
