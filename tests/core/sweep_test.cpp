@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <random>
 
 #include "core/sim_bar.h"
@@ -111,9 +112,10 @@ TEST(Sweep, OpsOverTheBatchingThresholdAreTimedOneByOne) {
 }
 
 // Ops of ~8 pairs: batched, and a batch lasts about kBatchClockPairs (128) pairs. Checked as
-// ops per batch times the measured time per op, so slow builds (sanitizers) and a warm-up that
-// saw the ops slower than they are do not matter; 64 pairs leaves room for both, and a batch
-// of 32 pairs (the old rule) fails.
+// ops per batch times the measured time per op, so slow builds (sanitizers) do not matter; 64
+// pairs leaves room for a warm-up that saw the ops slower than they are. A warm-up preempted
+// over and over (a loaded CI machine) picks small batches, so the best of three runs counts;
+// with 32-pair batches (the old rule) no run can pass, as preemption only shrinks batches.
 TEST(Sweep, BatchesLastManyClockPairs) {
   const double pair_ns = test_clock().overhead_seconds() * 1e9;
   SlowBar bar(0x1000, static_cast<uint64_t>(8 * pair_ns));
@@ -121,11 +123,13 @@ TEST(Sweep, BatchesLastManyClockPairs) {
   d.writes.enabled = false;
   d.sweep.block_sizes = {8};
   d.sweep.iterations = {500, 0, 0};
-  const OpResult read = run_sweep(bar, test_clock(), d).results[0];
-  ASSERT_GT(read.ops_per_sample, 1u);
-  EXPECT_GE(static_cast<double>(read.ops_per_sample) * read.latency.mean(),
-            64.0 * static_cast<double>(test_clock().overhead_ticks()))
-      << read.ops_per_sample << " ops of " << read.latency.mean() << " ticks";
+  double longest_batch_pairs = 0;
+  for (int run = 0; run < 3; ++run) {
+    const OpResult read = run_sweep(bar, test_clock(), d).results[0];
+    const double ticks = static_cast<double>(read.ops_per_sample) * read.latency.mean();
+    longest_batch_pairs = std::max(longest_batch_pairs, ticks / static_cast<double>(test_clock().overhead_ticks()));
+  }
+  EXPECT_GE(longest_batch_pairs, 64.0);
 }
 
 TEST(Sweep, OpsWalkTheWindowAndWrapAtItsEnd) {
