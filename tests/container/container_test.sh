@@ -13,6 +13,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # podman needs runc (crun rejects this cgroup v1 hybrid host) and ulimits within the hard limits.
+# Compose services find each other by name only through the CNI dnsname plugin (scripts/deps.sh
+# installs it; without it Prometheus cannot resolve "exporter" and sees it down).
 nofile=$(ulimit -Hn); [[ $nofile == unlimited || $nofile -gt 1048576 ]] && nofile=1048576
 cat > "$CONTAINERS_CONF" <<CONF
 [containers]
@@ -21,6 +23,8 @@ default_ulimits = ["nofile=${nofile}:${nofile}", "nproc=32768:32768"]
 runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
+[network]
+network_backend = "cni"
 CONF
 
 if ! podman image exists localhost/debian:bookworm-slim; then
@@ -69,7 +73,10 @@ for _ in $(seq 1 60); do
   [[ $up == *'"value":['*',"1"]'* ]] && break
   sleep 1
 done
-[[ $up == *'"value":['*',"1"]'* ]] || fail "Prometheus does not see the exporter up: $up"
+if [[ $up != *'"value":['*',"1"]'* ]]; then
+  targets=$(curl -fsS "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/targets" 2>&1 || true)
+  fail "Prometheus does not see the exporter up: $up; targets: $targets; exporter log: $("${compose[@]}" logs exporter 2>&1 | tail -5)"
+fi
 rules=$(curl -fsS "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/rules")
 [[ $rules == *PcieBarWriteVerifyFailing* ]] || fail "alert rules not loaded"
 echo "Prometheus in compose scrapes the exporter (up=1) with the alert rules loaded"
