@@ -24,12 +24,16 @@ namespace pcie_bar {
 
 namespace {
 
-void respond(mg_connection* conn, int status, const char* reason, const std::string& content_type,
-             const std::string& body, const std::string& extra_headers = "") {
-  mg_printf(conn,
-            "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n%s"
-            "Connection: close\r\n\r\n",
-            status, reason, content_type.c_str(), body.size(), extra_headers.c_str());
+// civetweb's response-header calls add Date and the Connection header it will honour, so a
+// scraper that keeps its connection open (Prometheus does) is not made to reconnect per scrape.
+void respond(mg_connection* conn, int status, const std::string& content_type, const std::string& body,
+             const std::string& extra_headers = "") {
+  mg_response_header_start(conn, status);
+  mg_response_header_add(conn, "Content-Type", content_type.c_str(), -1);
+  mg_response_header_add(conn, "Content-Length", std::to_string(body.size()).c_str(), -1);
+  mg_response_header_add(conn, "Cache-Control", "no-store", -1);
+  if (!extra_headers.empty()) mg_response_header_add_lines(conn, extra_headers.c_str());
+  mg_response_header_send(conn);
   mg_write(conn, body.data(), body.size());
 }
 
@@ -45,7 +49,7 @@ class GetOnlyHandler : public CivetHandler {
 
  private:
   static bool not_allowed(mg_connection* c) {
-    respond(c, 405, "Method Not Allowed", "text/plain; charset=utf-8", "Method Not Allowed\n", "Allow: GET\r\n");
+    respond(c, 405, "text/plain; charset=utf-8", "Method Not Allowed\n", "Allow: GET\r\n");
     return true;
   }
 };
@@ -57,7 +61,7 @@ class MetricsHandler : public GetOnlyHandler {
     std::shared_ptr<const ExpositionPage> page = metrics_();
     const char* accept = mg_get_header(conn, "Accept-Encoding");
     const bool gzipped = accepts_gzip(accept ? accept : "");
-    respond(conn, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", gzipped ? page->gzipped : page->text,
+    respond(conn, 200, "text/plain; version=0.0.4; charset=utf-8", gzipped ? page->gzipped : page->text,
             gzipped ? "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n" : "Vary: Accept-Encoding\r\n");
     return true;
   }
@@ -71,7 +75,7 @@ class TextHandler : public GetOnlyHandler {
   explicit TextHandler(std::function<std::pair<int, std::string>()> answer) : answer_(std::move(answer)) {}
   bool handleGet(CivetServer*, mg_connection* conn) override {
     auto [status, text] = answer_();
-    respond(conn, status, status == 200 ? "OK" : "Service Unavailable", "text/plain; charset=utf-8", text + "\n");
+    respond(conn, status, "text/plain; charset=utf-8", text + "\n");
     return true;
   }
 
@@ -85,10 +89,10 @@ class LandingHandler : public GetOnlyHandler {
   bool handleGet(CivetServer*, mg_connection* conn) override {
     const mg_request_info* info = mg_get_request_info(conn);
     if (std::string(info->local_uri) != "/") {
-      respond(conn, 404, "Not Found", "text/plain; charset=utf-8", "Not Found\n");
+      respond(conn, 404, "text/plain; charset=utf-8", "Not Found\n");
       return true;
     }
-    respond(conn, 200, "OK", "text/html; charset=utf-8",
+    respond(conn, 200, "text/html; charset=utf-8",
             "<!DOCTYPE html><html><head><title>pcie_bar_exporter</title></head><body>"
             "<h1>pcie_bar_exporter</h1><p>Version " + std::string(kVersion) + " (revision " + kRevision +
                 ")</p><p><a href=\"" + path_ + "\">Metrics</a> &middot; <a href=\"/-/healthy\">Health</a> &middot; "
@@ -107,7 +111,7 @@ class AuthHandler : public CivetAuthHandler {
   bool authorize(CivetServer*, mg_connection* conn) override {
     const char* header = mg_get_header(conn, "Authorization");
     if (auth_.allows(header ? header : "")) return true;
-    respond(conn, 401, "Unauthorized", "text/plain; charset=utf-8", "Unauthorized\n",
+    respond(conn, 401, "text/plain; charset=utf-8", "Unauthorized\n",
             "WWW-Authenticate: Basic realm=\"pcie_bar_exporter\"\r\n");
     return false;
   }
@@ -221,7 +225,9 @@ WebServer::WebServer(const WebOptions& o, MetricsSource metrics, std::function<b
       "listening_ports", civetweb_listening_port(o.listen_address, o.web.tls()),
       "num_threads", std::to_string(o.threads),
       "request_timeout_ms", std::to_string(o.request_timeout_ms),
-      "enable_keep_alive", "no",
+      "enable_keep_alive", "yes",
+      "tcp_nodelay", "1",  // headers and body are two writes: without it, Nagle and delayed ACK add 40 ms
+      "keep_alive_timeout_ms", "500",  // an idle kept connection holds a worker thread
   };
   if (o.web.tls()) options.insert(options.end(), {"ssl_protocol_version", "4"});  // TLS 1.2 or newer
   CivetCallbacks callbacks{};

@@ -54,6 +54,46 @@ TEST(WebServer, MetricsAreGzippedForClientsThatAcceptIt) {
   EXPECT_NE(plain.headers.find("Vary: Accept-Encoding\r\n"), std::string::npos) << plain.headers;
 }
 
+// One response read off a kept connection: the header block, then Content-Length bytes.
+std::string read_response(int fd) {
+  std::string got;
+  char buf[4096];
+  for (;;) {
+    std::size_t end = got.find("\r\n\r\n");
+    if (end != std::string::npos) {
+      std::size_t at = got.find("Content-Length: ");
+      if (at != std::string::npos && got.size() >= end + 4 + std::stoul(got.substr(at + 16))) return got;
+    }
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) return got;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+TEST(WebServer, AScraperThatKeepsItsConnectionIsAnsweredOnItAndIdleOnesAreClosed) {
+  Server s;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(s.web->ports().at(0)));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  timeval tv{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  const std::string request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (int scrape = 0; scrape < 3; ++scrape) {
+    ASSERT_EQ(write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+    std::string r = read_response(fd);
+    EXPECT_EQ(r.rfind("HTTP/1.1 200", 0), 0u) << "scrape " << scrape << ": " << r;
+    EXPECT_NE(r.find("Connection: keep-alive\r\n"), std::string::npos) << r;
+    EXPECT_EQ(r.substr(r.find("\r\n\r\n") + 4), kFixedPage);
+  }
+  // An idle kept connection would hold one of the server's workers: it is closed, not kept.
+  char byte;
+  EXPECT_EQ(read(fd, &byte, 1), 0) << "the server neither closed the idle connection nor timed out: " << errno;
+  close(fd);
+}
+
 TEST(WebServer, LandingPageLinksTheTelemetryPath) {
   WebOptions o;
   o.telemetry_path = "/custom";
