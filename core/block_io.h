@@ -52,22 +52,19 @@ struct MappedWords {
     return widened(static_cast<T>(a0 & a1 & a2 & a3));
   }
   // The same for a block size known at compile time (the sweep's small blocks): the accesses
-  // unroll completely, and with two accumulators that start as the first two words, an op
-  // costs its loads plus one AND more, as close to a bare run of loads as a fold gets.
+  // unroll completely into one AND-with-memory per word over four accumulators, so an op is a
+  // straight run of loads plus three ANDs, as close to a bare run of loads as a fold gets.
   template <uint64_t kLen>
   uint64_t read_and_fold(uint64_t offset, std::integral_constant<uint64_t, kLen>) const {
     constexpr uint64_t kWords = kLen / sizeof(T);
     if constexpr (kWords < 2) {
       return read_and_fold(offset, kLen);
     } else {
-      T a0 = mmio::load<T>(base, offset), a1 = mmio::load<T>(base, offset + sizeof(T));
-#pragma GCC unroll 16
-      for (uint64_t k = 2; k + 1 < kWords; k += 2) {
-        mmio::and_load(a0, base, offset + k * sizeof(T));
-        mmio::and_load(a1, base, offset + (k + 1) * sizeof(T));
-      }
-      if constexpr (kWords % 2 == 1) mmio::and_load(a0, base, offset + (kWords - 1) * sizeof(T));
-      return widened(static_cast<T>(a0 & a1));
+      T a0 = static_cast<T>(~T{0}), a1 = a0, a2 = a0, a3 = a0;
+      [&]<std::size_t... K>(std::index_sequence<K...>) {
+        (mmio::and_load(K % 4 == 0 ? a0 : K % 4 == 1 ? a1 : K % 4 == 2 ? a2 : a3, base, offset + K * sizeof(T)), ...);
+      }(std::make_index_sequence<kWords>{});
+      return widened(static_cast<T>(a0 & a1 & a2 & a3));
     }
   }
   void write(uint64_t offset, const std::byte* src, uint64_t len) const {

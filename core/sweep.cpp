@@ -66,8 +66,11 @@ class WindowWalk {
       : begin_(w.offset), end_(w.offset + (w.size / block) * block), block_(block), at_(begin_) {}
   uint64_t offset() const { return at_; }
   uint64_t pass() const { return pass_; }
-  void advance() {
-    at_ += block_;
+  // Ops left before the walk wraps to the window's start.
+  uint64_t ops_before_wrap() const { return (end_ - at_) / block_; }
+  // `ops` at most ops_before_wrap().
+  void advance(uint64_t ops = 1) {
+    at_ += ops * block_;
     if (at_ == end_) at_ = begin_, ++pass_;
   }
 
@@ -110,6 +113,8 @@ class SweepRunner {
     OpResult r;
     r.op = op;
     r.block_size = block;
+    // Config validation rejects such blocks; this keeps any other caller inside the window.
+    if (block == 0 || block > spec_.window.size) return r;
     WindowWalk walk(spec_.window, block);
     r.ops_per_sample = ops_per_sample(op, block, warm_up(op, walk, block, std::min(iterations, kWarmupOps)));
     walk = WindowWalk(spec_.window, block);
@@ -169,12 +174,25 @@ class SweepRunner {
     });
   }
 
+  // Calls f(i, offset) for ops 0..n-1 along the walk, in runs that stop at the window's end:
+  // the per-op loop tests one bound, and the wrap is tested once per run. (With a wrap test per
+  // op, 64-byte READs reported 80 % of the bare loop's throughput on an AMD EPYC; 99-109 % now.)
+  template <typename Size, typename F>
+  static void for_each_op(WindowWalk& walk, Size block, uint64_t n, F&& f) {
+    for (uint64_t i = 0; i < n;) {
+      const uint64_t run = std::min(n - i, walk.ops_before_wrap());
+      uint64_t at = walk.offset();
+      for (const uint64_t end = i + run; i < end; ++i, at += block) f(i, at);
+      walk.advance(run);
+    }
+  }
+
   // `io` by value: a local mover's mapping pointer stays in a register, where a referenced
   // one would be reloaded after every volatile store.
   template <typename Io, typename Size>
   void sample_with(Io io, Op op, WindowWalk& walk_to_advance, Size block, uint64_t n, OpResult& r) {
     const std::byte* written[kMaxOpsPerSample];
-    uint64_t all_ones = 0;
+    uint64_t folds[kMaxOpsPerSample];
     // Locals, not members: the compiler must assume a volatile store may change any uint64_t
     // in memory, so a member would be reloaded after every access of the op.
     WindowWalk walk = walk_to_advance;
@@ -184,20 +202,19 @@ class SweepRunner {
     const uint64_t t0 = clock_.start();
     switch (op) {
       case Op::kRead:
-        // A branch, not a flag added up: all-ones is rare, so it is predicted and costs one
-        // fused compare-and-jump per op where a set-and-add costs four micro-ops.
-        for (uint64_t i = 0; i < n; ++i, walk.advance())
-          if (__builtin_expect(io.read_and_fold(walk.offset(), block) == ~uint64_t{0}, 0)) ++all_ones;
+        // Each op's fold is kept and checked after the stop stamp: a store is one micro-op,
+        // where counting all-ones reads here cost a compare, a set, a widen and an add per op.
+        for_each_op(walk, block, n, [&](uint64_t i, uint64_t at) { folds[i] = io.read_and_fold(at, block); });
         break;
       case Op::kWrite:
-        for (uint64_t i = 0; i < n; ++i, walk.advance()) io.write(walk.offset(), pattern, block);
+        for_each_op(walk, block, n, [&](uint64_t, uint64_t at) { io.write(at, pattern, block); });
         break;
       case Op::kReadWrite:
-        for (uint64_t i = 0; i < n; ++i, walk.advance()) {
+        for_each_op(walk, block, n, [&](uint64_t i, uint64_t at) {
           written[i] = rw_pattern(walk);
-          io.write(walk.offset(), written[i], block);
-          io.read(walk.offset(), readback + i * block, block);
-        }
+          io.write(at, written[i], block);
+          io.read(at, readback + i * block, block);
+        });
         break;
     }
     const uint64_t t1 = clock_.stop();
@@ -206,7 +223,7 @@ class SweepRunner {
     r.latency.record_mean(t1 - t0 > overhead ? t1 - t0 - overhead : 0, n);
     if (t1 > deadline_) timed_out_ = true;
     r.ops += n;
-    r.all_ones_reads += all_ones;
+    if (op == Op::kRead) r.all_ones_reads += static_cast<uint64_t>(std::count(folds, folds + n, ~uint64_t{0}));
     if (op == Op::kReadWrite) check_readbacks(written, n, block, r);
   }
 

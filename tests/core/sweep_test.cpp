@@ -146,6 +146,30 @@ TEST(Sweep, OpsWalkTheWindowAndWrapAtItsEnd) {
   EXPECT_EQ(timed, (std::vector<uint64_t>{0x100, 0x108, 0x110, 0x118, 0x100, 0x108, 0x110, 0x118, 0x100, 0x108}));
 }
 
+TEST(Sweep, AWindowThatIsNotAMultipleOfTheBlockWrapsBeforeItsPartialSlot) {
+  FakeBar bar(0x1000);
+  DeviceSpec d;
+  d.window = {0x100, 28};  // three whole 8-byte slots and 4 bytes no op may touch
+  d.writes.enabled = false;
+  d.sweep.block_sizes = {8};
+  d.sweep.iterations.read = 7;
+  run_sweep(bar, test_clock(), d);
+  ASSERT_GE(bar.accesses.size(), 7u);
+  std::vector<uint64_t> timed;
+  for (auto it = bar.accesses.end() - 7; it != bar.accesses.end(); ++it) timed.push_back(it->offset);
+  EXPECT_EQ(timed, (std::vector<uint64_t>{0x100, 0x108, 0x110, 0x100, 0x108, 0x110, 0x100}));
+}
+
+TEST(Sweep, ABlockLargerThanTheWindowIsNotRun) {
+  FakeBar bar(0x1000);
+  DeviceSpec d;
+  d.window = {0x100, 16};
+  d.sweep.block_sizes = {32};
+  SweepResult r = run_sweep(bar, test_clock(), d);
+  for (const auto& a : bar.accesses) EXPECT_LT(a.offset, 0x110u) << "an access past the window's end";
+  for (const OpResult& o : r.results) EXPECT_EQ(o.ops, 0u);
+}
+
 TEST(Sweep, NeverAccessesOutsideTheWindow) {
   FakeBar bar(0x1000);
   DeviceSpec d = small_spec();
