@@ -35,20 +35,20 @@ void BlockIo::read(uint64_t offset, void* dst, uint64_t len) {
   auto* out = static_cast<std::byte*>(dst);
   if (!is_whole_words(offset, len)) return read_by_parts(offset, out, len);
   if (width_ > 8) return wide_mmio::read(base_, offset, out, len, width_);
-  with_mapped_words([&](auto words) { words.read(offset, out, len); });
+  with_mapped_words(width_, [&](auto words) { words.read(offset, out, len); });
 }
 
 void BlockIo::write(uint64_t offset, const void* src, uint64_t len) {
   const auto* in = static_cast<const std::byte*>(src);
   if (!is_whole_words(offset, len)) return write_by_parts(offset, in, len);
   if (width_ > 8) return wide_mmio::write(base_, offset, in, len, width_);
-  with_mapped_words([&](auto words) { words.write(offset, in, len); });
+  with_mapped_words(width_, [&](auto words) { words.write(offset, in, len); });
 }
 
 uint64_t BlockIo::read_and_fold(uint64_t offset, uint64_t len) {
   if (!is_whole_words(offset, len)) return fold_by_parts(offset, len);
   if (width_ > 8) return wide_mmio::read_and_fold(base_, offset, len, width_);
-  return with_mapped_words([&](auto words) { return words.read_and_fold(offset, len); });
+  return with_mapped_words(width_, [&](auto words) { return words.read_and_fold(offset, len); });
 }
 
 uint64_t BlockIo::fold_by_parts(uint64_t offset, uint64_t len) {

@@ -23,6 +23,7 @@ unsigned next_access_width(uint64_t offset, uint64_t remaining, unsigned width);
 // measures. Offsets and lengths are multiples of sizeof(T).
 template <typename T>
 struct MappedWords {
+  using Word = T;
   volatile std::byte* base;
   // Four accesses per loop iteration: with one, the loop's taken branch, not the memory,
   // caps the rate at about one access per cycle (half what a bare unrolled loop reaches).
@@ -126,18 +127,22 @@ class BlockIo {
   // Calls f(mover) with the cheapest mover for many blocks of `block` bytes at offsets that
   // are multiples of `block` from a width-aligned start: MappedWords<T> when every access is
   // a whole word of a mapping (the width then fixed at compile time, so a loop of small ops
-  // has no call and no width dispatch per op), otherwise this BlockIo.
+  // has no call and no width dispatch per op), otherwise this BlockIo. A block of 1, 2 or 4
+  // bytes under a wider width is one access of its own size, as the general path makes it.
   template <typename F>
   decltype(auto) visit(uint64_t block, F&& f) {
-    if (base_ != nullptr && width_ <= 8 && block % width_ == 0) return with_mapped_words(f);
+    if (base_ != nullptr && width_ <= 8) {
+      if (block % width_ == 0) return with_mapped_words(width_, f);
+      if (block < width_ && width_ % block == 0) return with_mapped_words(static_cast<unsigned>(block), f);
+    }
     return f(*this);
   }
 
  private:
-  // f(MappedWords<T>{base_}) with T of width_ bytes; width_ is 1, 2, 4 or 8 and base_ is set.
+  // f(MappedWords<T>{base_}) with T of `width` bytes: 1, 2, 4 or 8; base_ is set.
   template <typename F>
-  decltype(auto) with_mapped_words(F&& f) const {
-    switch (width_) {
+  decltype(auto) with_mapped_words(unsigned width, F&& f) const {
+    switch (width) {
       case 1: return f(MappedWords<uint8_t>{base_});
       case 2: return f(MappedWords<uint16_t>{base_});
       case 4: return f(MappedWords<uint32_t>{base_});

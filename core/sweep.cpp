@@ -91,6 +91,9 @@ template <typename F>
 void with_block_size(uint64_t block, F&& f) {
   using std::integral_constant;
   switch (block) {
+    case 1: return f(integral_constant<uint64_t, 1>{});
+    case 2: return f(integral_constant<uint64_t, 2>{});
+    case 4: return f(integral_constant<uint64_t, 4>{});
     case 8: return f(integral_constant<uint64_t, 8>{});
     case 16: return f(integral_constant<uint64_t, 16>{});
     case 32: return f(integral_constant<uint64_t, 32>{});

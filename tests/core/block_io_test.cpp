@@ -77,6 +77,33 @@ TEST(BlockIo, RoundTripsBytesThroughBothPaths) {
   }
 }
 
+// The access size visit's mover makes for a block: a MappedWords' word, or 0 for the general
+// path (width picked per access, through the BAR's load/store when it is not mapped).
+unsigned mover_word_size(BlockIo& io, uint64_t block) {
+  return io.visit(block, []<typename Io>(Io) -> unsigned {
+    if constexpr (std::is_same_v<Io, BlockIo>) return 0;
+    else return sizeof(typename Io::Word);
+  });
+}
+
+TEST(BlockIo, VisitGivesEachBlockAccessesOfTheWidthOrOfItsOwnSmallerSize) {
+  FakeBar mapped(256, true);
+  BlockIo eight(mapped, 8);
+  EXPECT_EQ(mover_word_size(eight, 8), 8u);
+  EXPECT_EQ(mover_word_size(eight, 4096), 8u);
+  EXPECT_EQ(mover_word_size(eight, 1), 1u);  // what the general path would do: one 1-byte access
+  EXPECT_EQ(mover_word_size(eight, 2), 2u);
+  EXPECT_EQ(mover_word_size(eight, 4), 4u);
+  EXPECT_EQ(mover_word_size(eight, 12), 0u);  // 8 + 4: width picked per access
+  BlockIo four(mapped, 4);
+  EXPECT_EQ(mover_word_size(four, 2), 2u);
+  EXPECT_EQ(mover_word_size(four, 8), 4u);
+  FakeBar unmapped(256);
+  BlockIo unmapped_io(unmapped, 8);
+  EXPECT_EQ(mover_word_size(unmapped_io, 1), 0u);
+  EXPECT_EQ(mover_word_size(unmapped_io, 8), 0u);
+}
+
 TEST(BlockIo, FoldIsAllOnesOnlyWhenEveryByteIsFf) {
   for (bool mapped : {false, true}) {
     FakeBar bar(64, mapped);
