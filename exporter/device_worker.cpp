@@ -19,9 +19,9 @@ double unix_now() {
 }  // namespace
 
 DeviceWorker::DeviceWorker(DeviceSpec spec, std::shared_ptr<DeviceMetrics> metrics, const Clock& clock,
-                           std::mutex& sweep_lock, BarOpener opener)
+                           std::mutex& sweep_lock, BarOpener opener, std::function<void()> recorded)
     : spec_(std::move(spec)), metrics_(std::move(metrics)), clock_(clock), sweep_lock_(sweep_lock),
-      opener_(std::move(opener)) {}
+      opener_(std::move(opener)), recorded_(std::move(recorded)) {}
 
 DeviceWorker::~DeviceWorker() { stop(); }
 
@@ -43,12 +43,14 @@ bool DeviceWorker::try_open() {
   try {
     auto bar = open_fitted(spec_, opener_);
     metrics_->record_opened(bar->properties(), device_info(spec_));
+    recorded_();
     bar_ = std::move(bar);
     backoff_ = std::chrono::milliseconds(0);
     log_event(LogLevel::kInfo, "device opened", {{"device", spec_.name}, {"bar", bar_->properties().description}});
     return true;
   } catch (const std::exception& e) {  // not only DeviceError: nothing may escape this thread
     metrics_->record_failure("open");
+    recorded_();
     log_event(LogLevel::kError, "cannot open device", {{"device", spec_.name}, {"err", e.what()}});
     return false;
   }
@@ -82,6 +84,7 @@ void DeviceWorker::run_once() {
   if (run.sweep.cancelled) return;  // stopping: a partial run is not published
   if (!run.error.empty()) {
     metrics_->record_failure(run.error_reason);
+    recorded_();
     log_event(LogLevel::kError, "run failed; reopening",
               {{"device", spec_.name}, {"reason", run.error_reason}, {"err", run.error}});
     bar_.reset();
@@ -89,6 +92,7 @@ void DeviceWorker::run_once() {
   }
   run.info = device_info(spec_);  // AER counters and link state change while the device stays open
   metrics_->record_run(run, unix_now());
+  recorded_();
   log_event(LogLevel::kDebug, "run finished",
             {{"device", spec_.name}, {"seconds", std::to_string(run.sweep.wall_seconds)}});
 }

@@ -22,9 +22,10 @@ namespace pcie_bar {
 class DeviceWorker {
  public:
   // `sweep_lock` is shared by all workers: one sweep at a time per host, so that devices do not
-  // compete for the CPU cores their timing runs on.
+  // compete for the CPU cores their timing runs on. `recorded` is called after each update of
+  // `metrics` (on the worker's thread), to publish it.
   DeviceWorker(DeviceSpec spec, std::shared_ptr<DeviceMetrics> metrics, const Clock& clock, std::mutex& sweep_lock,
-               BarOpener opener);
+               BarOpener opener, std::function<void()> recorded = [] {});
   ~DeviceWorker();
   DeviceWorker(const DeviceWorker&) = delete;
   DeviceWorker& operator=(const DeviceWorker&) = delete;
@@ -51,6 +52,7 @@ class DeviceWorker {
   const Clock& clock_;
   std::mutex& sweep_lock_;
   BarOpener opener_;
+  std::function<void()> recorded_;
   std::unique_ptr<Bar> bar_;
   std::chrono::milliseconds backoff_{0};
   std::atomic<bool> stop_{false};

@@ -25,16 +25,34 @@ void MetricsPage::set_devices(std::vector<std::shared_ptr<DeviceMetrics>> device
   devices_ = std::move(devices);
 }
 
-std::shared_ptr<const ExpositionPage> MetricsPage::current() const {
-  std::lock_guard lock(mu_);
-  std::vector<std::shared_ptr<const SampleText>> current;
-  current.reserve(devices_.size());
-  for (const auto& d : devices_) current.push_back(d->text());
-  if (!page_ || current != built_from_) {
-    page_ = std::make_shared<const ExpositionPage>(build(current));
-    built_from_ = std::move(current);
+void MetricsPage::refresh() const {
+  std::vector<std::shared_ptr<const SampleText>> texts;
+  uint64_t number;
+  {
+    std::lock_guard lock(mu_);
+    texts.reserve(devices_.size());
+    for (const auto& d : devices_) texts.push_back(d->text());
+    if (page_ && texts == built_from_) return;
+    number = ++started_;
   }
+  auto page = std::make_shared<const ExpositionPage>(build(texts));
+  std::lock_guard lock(mu_);
+  ++builds_;
+  if (number < published_) return;
+  published_ = number;
+  page_ = std::move(page);
+  built_from_ = std::move(texts);
+}
+
+std::shared_ptr<const ExpositionPage> MetricsPage::current() const {
+  refresh();
+  std::lock_guard lock(mu_);
   return page_;
+}
+
+uint64_t MetricsPage::builds() const {
+  std::lock_guard lock(mu_);
+  return builds_;
 }
 
 std::string MetricsPage::build(const std::vector<std::shared_ptr<const SampleText>>& device_texts) const {

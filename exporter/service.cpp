@@ -19,13 +19,16 @@ void Service::configure(const std::vector<DeviceSpec>& devices) {
     auto m = kept != metrics_.end() ? *kept : std::make_shared<DeviceMetrics>(spec);
     m->set_spec(spec);
     metrics.push_back(m);
-    workers.push_back(std::make_unique<DeviceWorker>(spec, m, clock_, sweep_lock_, opener_));
+    // Each update is put on the page by the worker that made it, so scrapes never build it.
+    workers.push_back(
+        std::make_unique<DeviceWorker>(spec, m, clock_, sweep_lock_, opener_, [this] { page_.refresh(); }));
   }
+  page_.set_devices(metrics);  // first, so that what open_now() records lands on the new page
   for (auto& w : workers) w->open_now();
+  page_.refresh();
   std::lock_guard lock(mu_);
   metrics_ = std::move(metrics);
   workers_ = std::move(workers);
-  page_.set_devices(metrics_);
 }
 
 void Service::start() {

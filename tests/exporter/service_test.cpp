@@ -44,6 +44,24 @@ TEST(Service, ReadyOnceEveryDeviceHasRun) {
   EXPECT_EQ(value_of(s, "pcie_bar_device_up{device=\"b\"}"), 1);
 }
 
+TEST(Service, WorkersPutEachUpdateOnThePageSoScrapesDoNotBuildIt) {
+  static const Clock clock = Clock::calibrate();
+  Service s(clock, fake_open);
+  s.configure({named("a"), named("b")});
+  s.start();
+  for (int i = 0; i < 1000 && !s.ready(); ++i) std::this_thread::sleep_for(5ms);  // not current(): it refreshes
+  ASSERT_TRUE(s.ready());
+  // Two opens in configure() and two first runs, each put on the page by whoever recorded it.
+  for (int i = 0; i < 200 && s.metrics_page().builds() < 4; ++i) std::this_thread::sleep_for(5ms);
+  const uint64_t built = s.metrics_page().builds();
+  EXPECT_GE(built, 4u);
+  const auto page = s.metrics_page().current();
+  EXPECT_EQ(testing::sample(page->text, "pcie_bar_device_up{device=\"a\"}"), 1);
+  EXPECT_EQ(testing::sample(page->text, "pcie_bar_device_up{device=\"b\"}"), 1);
+  for (int scrape = 0; scrape < 10; ++scrape) EXPECT_EQ(s.metrics_page().current(), page);
+  EXPECT_EQ(s.metrics_page().builds(), built) << "a scrape put the page together";
+}
+
 TEST(Service, ReloadKeepsCountersOfKeptDevicesAndDropsRemovedOnes) {
   static const Clock clock = Clock::calibrate();
   Service s(clock, fake_open);
