@@ -132,32 +132,31 @@ TEST(Sweep, BatchesLastManyClockPairs) {
   EXPECT_GE(longest_batch_pairs, 64.0);
 }
 
-TEST(Sweep, OpsWalkTheWindowAndWrapAtItsEnd) {
+// The offsets of the timed 8-byte READs of a sweep of `reads` ops over `window` (the last
+// `reads` accesses; the warm-up's come before them).
+std::vector<uint64_t> timed_read_offsets(Window window, uint64_t reads) {
   FakeBar bar(0x1000);
   DeviceSpec d;
-  d.window = {0x100, 32};  // four 8-byte slots
+  d.window = window;
   d.writes.enabled = false;
   d.sweep.block_sizes = {8};
-  d.sweep.iterations.read = 10;
+  d.sweep.iterations.read = reads;
   run_sweep(bar, test_clock(), d);
-  ASSERT_GE(bar.accesses.size(), 10u);
+  if (bar.accesses.size() < reads) return {};
   std::vector<uint64_t> timed;
-  for (auto it = bar.accesses.end() - 10; it != bar.accesses.end(); ++it) timed.push_back(it->offset);
-  EXPECT_EQ(timed, (std::vector<uint64_t>{0x100, 0x108, 0x110, 0x118, 0x100, 0x108, 0x110, 0x118, 0x100, 0x108}));
+  for (auto it = bar.accesses.end() - static_cast<std::ptrdiff_t>(reads); it != bar.accesses.end(); ++it)
+    timed.push_back(it->offset);
+  return timed;
+}
+
+TEST(Sweep, OpsWalkTheWindowAndWrapAtItsEnd) {
+  EXPECT_EQ(timed_read_offsets({0x100, 32}, 10),  // four 8-byte slots
+            (std::vector<uint64_t>{0x100, 0x108, 0x110, 0x118, 0x100, 0x108, 0x110, 0x118, 0x100, 0x108}));
 }
 
 TEST(Sweep, AWindowThatIsNotAMultipleOfTheBlockWrapsBeforeItsPartialSlot) {
-  FakeBar bar(0x1000);
-  DeviceSpec d;
-  d.window = {0x100, 28};  // three whole 8-byte slots and 4 bytes no op may touch
-  d.writes.enabled = false;
-  d.sweep.block_sizes = {8};
-  d.sweep.iterations.read = 7;
-  run_sweep(bar, test_clock(), d);
-  ASSERT_GE(bar.accesses.size(), 7u);
-  std::vector<uint64_t> timed;
-  for (auto it = bar.accesses.end() - 7; it != bar.accesses.end(); ++it) timed.push_back(it->offset);
-  EXPECT_EQ(timed, (std::vector<uint64_t>{0x100, 0x108, 0x110, 0x100, 0x108, 0x110, 0x100}));
+  EXPECT_EQ(timed_read_offsets({0x100, 28}, 7),  // three whole 8-byte slots and 4 bytes no op may touch
+            (std::vector<uint64_t>{0x100, 0x108, 0x110, 0x100, 0x108, 0x110, 0x100}));
 }
 
 TEST(Sweep, ABlockLargerThanTheWindowIsNotRun) {
