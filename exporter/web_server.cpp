@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "config/config_error.h"
-#include "exporter/accept_encoding.h"
+#include "exporter/request_headers.h"
 #include "exporter/basic_auth.h"
 #include "exporter/listen_address.h"
 #include "exporter/log.h"
@@ -24,16 +24,30 @@ namespace pcie_bar {
 
 namespace {
 
-// civetweb's response-header calls add Date and the Connection header it will honour, so a
-// scraper that keeps its connection open (Prometheus does) is not made to reconnect per scrape.
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 401: return "Unauthorized";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    default: return "Service Unavailable";
+  }
+}
+
+// Keeps the connection when the client asks to (Prometheus does), so a scrape does not cost a
+// new TCP connection; closes it after a refused login. The headers are written here, not by
+// civetweb's mg_response_header_send: in civetweb 1.15 that calls gmtime(), whose shared
+// buffer concurrent responses race on (ThreadSanitizer caught it under load).
 void respond(mg_connection* conn, int status, const std::string& content_type, const std::string& body,
              const std::string& extra_headers = "") {
-  mg_response_header_start(conn, status);
-  mg_response_header_add(conn, "Content-Type", content_type.c_str(), -1);
-  mg_response_header_add(conn, "Content-Length", std::to_string(body.size()).c_str(), -1);
-  mg_response_header_add(conn, "Cache-Control", "no-store", -1);
-  if (!extra_headers.empty()) mg_response_header_add_lines(conn, extra_headers.c_str());
-  mg_response_header_send(conn);
+  const char* version = mg_get_request_info(conn)->http_version;
+  const bool keep = status != 401 && keeps_connection(mg_get_header(conn, "Connection"), version ? version : "");
+  if (!keep) mg_disable_connection_keep_alive(conn);
+  mg_printf(conn,
+            "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n%s"
+            "Connection: %s\r\n\r\n",
+            status, reason_phrase(status), content_type.c_str(), body.size(), extra_headers.c_str(),
+            keep ? "keep-alive" : "close");
   mg_write(conn, body.data(), body.size());
 }
 

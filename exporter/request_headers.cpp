@@ -1,4 +1,4 @@
-#include "exporter/accept_encoding.h"
+#include "exporter/request_headers.h"
 
 #include <cctype>
 #include <cstdlib>
@@ -55,6 +55,16 @@ bool accepts_gzip(std::string_view header) {
     header = rest;
   }
   return gzip.value_or(any.value_or(false));
+}
+
+bool keeps_connection(const char* connection, std::string_view http_version) {
+  if (connection == nullptr) return http_version == "1.1";
+  for (std::string_view options = connection; !options.empty();) {
+    auto [option, rest] = split_at(options, ',');
+    if (iequals(trim(option), "keep-alive")) return true;
+    options = rest;
+  }
+  return false;
 }
 
 }  // namespace pcie_bar

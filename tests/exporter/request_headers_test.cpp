@@ -1,4 +1,4 @@
-#include "exporter/accept_encoding.h"
+#include "exporter/request_headers.h"
 
 #include <gtest/gtest.h>
 
@@ -22,6 +22,16 @@ TEST(AcceptEncoding, AbsentOrRefusedGzipMeansPlainText) {
   EXPECT_FALSE(accepts_gzip("*;q=0"));
   EXPECT_FALSE(accepts_gzip("gzip;q=0, *"));  // the explicit entry wins over the wildcard
   EXPECT_FALSE(accepts_gzip("gzipped"));
+}
+
+TEST(Connection, KeptByDefaultInHttp11AndOnRequestOtherwise) {
+  EXPECT_TRUE(keeps_connection(nullptr, "1.1"));  // what Prometheus and curl send
+  EXPECT_FALSE(keeps_connection(nullptr, "1.0"));
+  EXPECT_TRUE(keeps_connection("keep-alive", "1.0"));
+  EXPECT_TRUE(keeps_connection("Upgrade, Keep-Alive", "1.1"));
+  EXPECT_FALSE(keeps_connection("close", "1.1"));
+  EXPECT_FALSE(keeps_connection("Upgrade", "1.1"));  // civetweb closes unless keep-alive is named
+  EXPECT_FALSE(keeps_connection("keep-alive-not", "1.1"));
 }
 
 }  // namespace
