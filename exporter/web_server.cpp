@@ -24,16 +24,6 @@ namespace pcie_bar {
 
 namespace {
 
-const char* reason_phrase(int status) {
-  switch (status) {
-    case 200: return "OK";
-    case 401: return "Unauthorized";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    default: return "Service Unavailable";
-  }
-}
-
 // Keeps the connection when the client asks to (Prometheus does), so a scrape does not cost a
 // new TCP connection; closes it after a refused login. The headers are written here, not by
 // civetweb's mg_response_header_send: in civetweb 1.15 that calls gmtime(), whose shared
@@ -46,7 +36,7 @@ void respond(mg_connection* conn, int status, const std::string& content_type, c
   mg_printf(conn,
             "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n%s"
             "Connection: %s\r\n\r\n",
-            status, reason_phrase(status), content_type.c_str(), body.size(), extra_headers.c_str(),
+            status, mg_get_response_code_text(conn, status), content_type.c_str(), body.size(), extra_headers.c_str(),
             keep ? "keep-alive" : "close");
   mg_write(conn, body.data(), body.size());
 }

@@ -17,6 +17,7 @@
 #include "tests/support/exposition_sample.h"
 #include "tests/support/prometheus_server.h"
 #include "tests/support/http_client.h"
+#include "tests/support/loopback.h"
 #include "tests/support/run_command.h"
 
 namespace pcie_bar {
@@ -300,22 +301,10 @@ TEST(Serve, StartupErrorsExitWithCode2AndOneLine) {
 namespace pcie_bar {
 namespace {
 
-// A raw TCP client for requests no HTTP library would send.
-int connect_to(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
+using testing::connect_loopback;
 
 std::string send_raw(int port, const std::string& request) {
-  int fd = connect_to(port);
+  int fd = connect_loopback(port);
   if (fd < 0) return "";
   timeval tv{3, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -333,7 +322,7 @@ TEST(Serve, HostileClientsDoNotStopOtherScrapes) {
   // Twenty slowloris clients: a request line and one header, then silence.
   std::vector<int> slow;
   for (int i = 0; i < 20; ++i) {
-    int fd = connect_to(p.port());
+    int fd = connect_loopback(p.port());
     ASSERT_GE(fd, 0);
     (void)!write(fd, "GET /metrics HTTP/1.1\r\nHost: x\r\n", 32);
     slow.push_back(fd);

@@ -12,6 +12,7 @@
 #include "tests/support/credentials.h"
 #include "tests/support/fake_bar.h"
 #include "tests/support/http_client.h"
+#include "tests/support/loopback.h"
 
 namespace pcie_bar {
 namespace {
@@ -72,12 +73,8 @@ std::string read_response(int fd) {
 
 TEST(WebServer, AScraperThatKeepsItsConnectionIsAnsweredOnItAndIdleOnesAreClosed) {
   Server s;
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(s.web->ports().at(0)));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  int fd = testing::connect_loopback(s.web->ports().at(0));
+  ASSERT_GE(fd, 0);
   timeval tv{10, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   const std::string request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";

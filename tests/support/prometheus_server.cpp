@@ -12,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/support/free_port.h"
+#include "tests/support/loopback.h"
 #include "tests/support/http_client.h"
 
 namespace pcie_bar::testing {
