@@ -14,8 +14,9 @@
 #include <thread>
 
 #include "config/config_error.h"
-#include "exporter/request_headers.h"
 #include "exporter/basic_auth.h"
+#include "exporter/kept_connections.h"
+#include "exporter/request_headers.h"
 #include "exporter/listen_address.h"
 #include "exporter/log.h"
 #include "exporter/version.h"
@@ -24,14 +25,18 @@ namespace pcie_bar {
 
 namespace {
 
-// Keeps the connection when the client asks to (Prometheus does), so a scrape does not cost a
-// new TCP connection; closes it after a refused login. The headers are written here, not by
-// civetweb's mg_response_header_send: in civetweb 1.15 that calls gmtime(), whose shared
-// buffer concurrent responses race on (ThreadSanitizer caught it under load).
+KeptConnections& kept_connections(mg_connection* conn);
+
+// Keeps the connection when the client asks to (Prometheus does) and there is room among the
+// kept connections (kept_connections.h says why they are kept and bounded); closes it after a
+// refused login. The headers are written here, not by civetweb's mg_response_header_send: in
+// civetweb 1.15 that calls gmtime(), whose shared buffer concurrent responses race on
+// (ThreadSanitizer caught it under load).
 void respond(mg_connection* conn, int status, const std::string& content_type, const std::string& body,
              const std::string& extra_headers = "") {
   const char* version = mg_get_request_info(conn)->http_version;
-  const bool keep = status != 401 && keeps_connection(mg_get_header(conn, "Connection"), version ? version : "");
+  const bool keep = status != 401 && keeps_connection(mg_get_header(conn, "Connection"), version ? version : "") &&
+                    kept_connections(conn).keep(conn);
   if (!keep) mg_disable_connection_keep_alive(conn);
   mg_printf(conn,
             "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n%s"
@@ -139,6 +144,7 @@ struct WebServer::State {
   std::unique_ptr<TextHandler> healthy, ready;
   std::unique_ptr<LandingHandler> landing;
   std::unique_ptr<AuthHandler> auth_handler;
+  std::unique_ptr<KeptConnections> kept;
 };
 
 namespace {
@@ -147,6 +153,10 @@ WebServer::State* state_of(void* civet_server) {
   auto* server = static_cast<CivetServer*>(civet_server);
   return static_cast<WebServer::State*>(const_cast<void*>(server->getUserContext()));
 }
+
+WebServer::State* state_of(const mg_connection* conn) { return state_of(mg_get_user_data(mg_get_context(conn))); }
+
+void connection_closed(const mg_connection* conn) { state_of(conn)->kept->closed(conn); }
 
 // Loads cert and key ourselves: exporter-toolkit keeps them in two files, civetweb wants one.
 int init_ssl(void* ssl_ctx, void* user_data) {
@@ -165,9 +175,8 @@ int init_ssl(void* ssl_ctx, void* user_data) {
 }
 
 int log_message(const mg_connection* conn, const char* message) {
-  const mg_context* ctx = mg_get_context(conn);
-  if (ctx) {
-    WebServer::State* s = state_of(mg_get_user_data(ctx));
+  if (mg_get_context(conn)) {
+    WebServer::State* s = state_of(conn);
     if (s->starting && s->startup_error.empty()) {
       s->startup_error = message;
       while (!s->startup_error.empty() && std::isspace(static_cast<unsigned char>(s->startup_error.back())))
@@ -212,6 +221,8 @@ std::string self_address(const std::string& listen_address) {
   return host == "::" ? "::1" : host;
 }
 
+KeptConnections& kept_connections(mg_connection* conn) { return *state_of(conn)->kept; }
+
 }  // namespace
 
 void check_telemetry_path(const std::string& path) {
@@ -225,18 +236,20 @@ WebServer::WebServer(const WebOptions& o, MetricsSource metrics, std::function<b
   state_->web = o.web;
   state_->self_address = self_address(o.listen_address);
   state_->auth = std::make_unique<BasicAuth>(o.web.basic_auth_users);
+  state_->kept = std::make_unique<KeptConnections>(o.kept_connections);
   std::vector<std::string> options = {
       "listening_ports", civetweb_listening_port(o.listen_address, o.web.tls()),
-      "num_threads", std::to_string(o.threads),
+      "num_threads", std::to_string(o.threads + o.kept_connections),
       "request_timeout_ms", std::to_string(o.request_timeout_ms),
       "enable_keep_alive", "yes",
       "tcp_nodelay", "1",  // headers and body are two writes: without it, Nagle and delayed ACK add 40 ms
-      "keep_alive_timeout_ms", "500",  // an idle kept connection holds a worker thread
+      "keep_alive_timeout_ms", "-1",  // never close a kept connection on the client (kept_connections.h)
   };
   if (o.web.tls()) options.insert(options.end(), {"ssl_protocol_version", "4"});  // TLS 1.2 or newer
   CivetCallbacks callbacks{};
   callbacks.init_ssl = init_ssl;
   callbacks.log_message = log_message;
+  callbacks.connection_close = connection_closed;
   try {
     server_ = std::make_unique<CivetServer>(options, &callbacks, state_.get());
   } catch (const CivetException&) {
@@ -267,6 +280,7 @@ WebServer::~WebServer() {
   std::thread waker([&] {
     while (!closed) {
       for (int port : ports) poke(state_->self_address, port);
+      wake_idle_connections(ports);
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });

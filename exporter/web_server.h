@@ -20,10 +20,13 @@ struct WebOptions {
   std::string listen_address = ":9842";
   std::string telemetry_path = "/metrics";
   WebConfig web;
-  // Each request holds a worker thread until it is answered or timed out: 32 workers mean
+  // Each connection holds a worker thread until it is answered or timed out: 32 workers mean
   // that up to 31 stalled (slowloris) clients cannot delay a scrape; more can, by up to the
   // request timeout each.
   int threads = 32;
+  // Scrapers' connections kept open between scrapes until the client closes them, each with a
+  // worker of its own on top of `threads`; past this many, responses say `Connection: close`.
+  int kept_connections = 32;
   int request_timeout_ms = 5'000;  // a client that has not sent its request by then is dropped
 };
 

@@ -17,13 +17,15 @@
 
 namespace pcie_bar::testing {
 
-PrometheusServer::PrometheusServer(const std::vector<std::string>& targets, const std::string& extra_config) {
+PrometheusServer::PrometheusServer(const std::vector<std::string>& targets, const std::string& extra_config,
+                                   const std::string& scrape_interval) {
   dir_ = std::string(::testing::TempDir()) + "/prometheus-" + std::to_string(getpid()) + "-" +
          std::to_string(reinterpret_cast<uintptr_t>(this));
   std::filesystem::create_directories(dir_ + "/data");
   std::string list;
   for (const auto& t : targets) list += (list.empty() ? "'" : ", '") + t + "'";
-  std::ofstream(dir_ + "/prometheus.yml") << "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+  std::ofstream(dir_ + "/prometheus.yml") << "global: {scrape_interval: " << scrape_interval
+                                          << ", evaluation_interval: 1s}\n"
                                           << "scrape_configs:\n  - job_name: pcie_bar\n    static_configs:\n"
                                           << "      - targets: [" << list << "]\n"
                                           << extra_config;
@@ -47,8 +49,12 @@ PrometheusServer::~PrometheusServer() {
   std::filesystem::remove_all(dir_);
 }
 
-nlohmann::json PrometheusServer::query(const std::string& promql) const {
-  auto r = http_get("http://127.0.0.1:" + std::to_string(port_) + "/api/v1/query?query=" + url_encode(promql));
+std::string PrometheusServer::own_metrics() const {
+  return http_get("http://127.0.0.1:" + std::to_string(port_) + "/metrics").body;
+}
+
+nlohmann::json query_api(int port, const std::string& promql) {
+  auto r = http_get("http://127.0.0.1:" + std::to_string(port) + "/api/v1/query?query=" + url_encode(promql));
   if (r.status != 200) return nlohmann::json::array();
   auto j = nlohmann::json::parse(r.body, nullptr, false);
   if (j.is_discarded() || j["status"] != "success") return nlohmann::json::array();

@@ -1,6 +1,6 @@
 #pragma once
 // A real Prometheus server (Debian's /usr/bin/prometheus) on a free loopback port, scraping the
-// given targets every second, with a throwaway TSDB.
+// given targets (every second unless told otherwise), with a throwaway TSDB.
 
 #include <sys/types.h>
 
@@ -10,13 +10,20 @@
 
 namespace pcie_bar::testing {
 
+// An instant query against the Prometheus HTTP API on 127.0.0.1:`port` (Prometheus, and
+// VictoriaMetrics, which serves the same API): the result array, empty on error or no data.
+nlohmann::json query_api(int port, const std::string& promql);
+
 class PrometheusServer {
  public:
   // `extra_config` is appended to prometheus.yml (e.g. rule_files).
-  explicit PrometheusServer(const std::vector<std::string>& targets, const std::string& extra_config = "");
+  explicit PrometheusServer(const std::vector<std::string>& targets, const std::string& extra_config = "",
+                            const std::string& scrape_interval = "1s");
   ~PrometheusServer();
   // The instant query's result array (empty on error or no data).
-  nlohmann::json query(const std::string& promql) const;
+  nlohmann::json query(const std::string& promql) const { return query_api(port_, promql); }
+  // The server's own /metrics page.
+  std::string own_metrics() const;
   // Polls `promql` once a second until it returns a sample or `seconds` pass.
   nlohmann::json wait_for(const std::string& promql, int seconds) const;
 

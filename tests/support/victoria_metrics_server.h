@@ -1,0 +1,28 @@
+#pragma once
+// A real VictoriaMetrics single-node server (Debian's /usr/bin/victoria-metrics) on a free
+// loopback port, scraping the given targets with its own scraper (the one vmagent uses), with a
+// throwaway data directory. Queries see samples as soon as they are stored.
+
+#include <sys/types.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace pcie_bar::testing {
+
+class VictoriaMetricsServer {
+ public:
+  VictoriaMetricsServer(const std::vector<std::string>& targets, const std::string& scrape_interval);
+  ~VictoriaMetricsServer();
+  nlohmann::json query(const std::string& promql) const;
+  // The server's own /metrics page (its scraper's counters: scrapes, failures, dials).
+  std::string own_metrics() const;
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string dir_;
+};
+
+}  // namespace pcie_bar::testing
