@@ -140,11 +140,12 @@ class SweepRunner {
 
   // Untimed ops, so page faults and cold caches stay out of the figures. Returns an estimate
   // of one op's cost in ticks: the median over groups of kWarmupGroup ops, so that one
-  // preemption during the warm-up does not make every later sample a single op.
+  // preemption during the warm-up does not make every later sample a single op. A cancel
+  // stops it after the current group, as it stops the timed ops.
   uint64_t warm_up(Op op, WindowWalk& walk, uint64_t block, uint64_t n) {
     constexpr uint64_t kWarmupGroup = 8;
     std::vector<uint64_t> per_op;
-    for (uint64_t done = 0; done < n; done += kWarmupGroup) {
+    for (uint64_t done = 0; done < n && !stopped(); done += kWarmupGroup) {
       const uint64_t group = std::min(kWarmupGroup, n - done);
       const uint64_t t0 = clock_.start();
       for (uint64_t i = 0; i < group; ++i, walk.advance()) {

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "tests/support/fake_bar.h"
+#include "tests/support/guarded_bar.h"
 
 namespace pcie_bar {
 namespace {
@@ -103,13 +104,9 @@ TEST(Measure, ErasedMemoryThatReadsAllOnesButTakesWritesIsData) {
 namespace pcie_bar {
 namespace {
 
-// The safety invariants, over every combination of access width, window, write settings and
-// probes, with a BAR that records every access: nothing outside the BAR, no write outside the
-// window or a probe's own bytes, no write at all with writes disabled, no access wider than
-// access.width.
-TEST(MeasureSafety, InvariantsHoldForEveryCombination) {
-  const uint64_t bar_size = 0x4000;
-  const Clock clock = Clock::calibrate();
+// Every combination of access width, window, write settings and probes on a 16 KiB BAR.
+template <typename F>
+int for_each_safety_case(uint64_t bar_size, F&& f) {
   int runs = 0;
   for (unsigned width : {1u, 2u, 4u, 8u}) {
     for (auto [wo, ws] : {std::pair<uint64_t, uint64_t>{0, 64}, {0x40, 0x100}, {0x1000, 0x1000}, {0x3f00, 0x100}}) {
@@ -126,27 +123,68 @@ TEST(MeasureSafety, InvariantsHoldForEveryCombination) {
             d.verify.clear();
             if (probes > 0) d.verify.push_back(VerifySpec{0x2000, 0xabcd, 2, true});
             if (probes > 1) d.verify.push_back(VerifySpec{bar_size - 8, 0x1234567890abcdefULL, 8, false});
-            testing::FakeBar bar(bar_size);
-            DeviceRun run = measure_bar(bar, d, clock);
-            ASSERT_TRUE(run.error.empty()) << run.error;
-            ASSERT_FALSE(bar.out_of_bounds);
-            for (const auto& a : bar.accesses) {
-              ASSERT_LE(a.width, width);
-              ASSERT_LE(a.offset + a.width, bar_size);
-              if (!a.is_write) continue;
-              ASSERT_TRUE(writes) << "a write with writes disabled at " << a.offset;
-              bool in_window = a.offset >= wo && a.offset + a.width <= wo + ws;
-              bool in_probe = std::any_of(d.verify.begin(), d.verify.end(), [&](const VerifySpec& p) {
-                return a.offset >= p.offset && a.offset + a.width <= p.offset + p.width;
-              });
-              ASSERT_TRUE(in_window || in_probe) << "write outside the window and the probes at " << a.offset;
-            }
+            f(d);
             ++runs;
           }
         }
       }
     }
   }
+  return runs;
+}
+
+bool in_probe(const DeviceSpec& d, uint64_t offset, unsigned width) {
+  return std::any_of(d.verify.begin(), d.verify.end(), [&](const VerifySpec& p) {
+    return offset >= p.offset && offset + width <= p.offset + p.width;
+  });
+}
+
+// The safety invariants with a BAR that records every access: nothing outside the BAR, no write
+// outside the window or a probe's own bytes, no write at all with writes disabled, no access
+// wider than access.width.
+TEST(MeasureSafety, InvariantsHoldForEveryCombination) {
+  const uint64_t bar_size = 0x4000;
+  const Clock clock = Clock::calibrate();
+  int runs = for_each_safety_case(bar_size, [&](const DeviceSpec& d) {
+    testing::FakeBar bar(bar_size);
+    DeviceRun run = measure_bar(bar, d, clock);
+    ASSERT_TRUE(run.error.empty()) << run.error;
+    ASSERT_FALSE(bar.out_of_bounds);
+    for (const auto& a : bar.accesses) {
+      ASSERT_LE(a.width, d.access.width);
+      ASSERT_LE(a.offset + a.width, bar_size);
+      if (!a.is_write) continue;
+      ASSERT_TRUE(d.writes.enabled) << "a write with writes disabled at " << a.offset;
+      bool in_window = a.offset >= d.window.offset && a.offset + a.width <= d.window.offset + d.window.size;
+      ASSERT_TRUE(in_window || in_probe(d, a.offset, a.width)) << "write outside the window and the probes at " << a.offset;
+    }
+  });
+  EXPECT_EQ(runs, 4 * 4 * 2 * 2 * 3);
+}
+
+// The same invariants on the mapped path, where accesses cannot be recorded: the BAR sits between
+// guard pages (an access outside it faults), is read-only when writes are disabled (a store
+// faults), and every byte outside the window and the probes keeps its value; with restore, the
+// window's bytes too.
+TEST(MeasureSafety, MappedMoversKeepTheInvariants) {
+  const uint64_t bar_size = 0x4000;
+  const Clock clock = Clock::calibrate();
+  std::vector<std::byte> original(bar_size);
+  for (std::size_t i = 0; i < bar_size; ++i) original[i] = static_cast<std::byte>(i * 131 + 7);
+  int runs = for_each_safety_case(bar_size, [&](const DeviceSpec& d) {
+    testing::GuardedBar bar(bar_size);
+    std::memcpy(bar.memory(), original.data(), bar_size);
+    bar.set_read_only(!d.writes.enabled);
+    DeviceRun run = measure_bar(bar, d, clock);
+    ASSERT_TRUE(run.error.empty()) << run.error;
+    for (uint64_t at = 0; at < bar_size; ++at) {
+      if (in_probe(d, at, 1)) continue;
+      bool in_window = at >= d.window.offset && at < d.window.offset + d.window.size;
+      if (in_window && !d.writes.restore) continue;
+      ASSERT_EQ(bar.memory()[at], original[at]) << "byte " << at << " changed (window " << d.window.offset << "+"
+                                                << d.window.size << ", width " << d.access.width << ")";
+    }
+  });
   EXPECT_EQ(runs, 4 * 4 * 2 * 2 * 3);
 }
 

@@ -254,7 +254,7 @@ TEST(Sweep, CountsReadsThatReturnAllOnes) {
   for (const OpResult& o : r.results) EXPECT_EQ(o.all_ones_reads, o.ops);
 }
 
-TEST(Sweep, CancelStopsEarlyAndStillRestores) {
+TEST(Sweep, CancelledBeforeItStartsItAccessesNothingTimed) {
   FakeBar bar(0x1000);
   fill_random(bar);
   const auto before = bar.memory();
@@ -264,6 +264,57 @@ TEST(Sweep, CancelStopsEarlyAndStillRestores) {
   uint64_t ops = 0;
   for (const OpResult& o : r.results) ops += o.ops;
   EXPECT_EQ(ops, 0u);
+  EXPECT_EQ(bar.memory(), before);
+}
+
+// Cancels (as SIGTERM does) once `after` stores have been made, and counts the 1-byte stores
+// made after that: the WRITE ops of the 1-byte block, as opposed to the restore's 8-byte ones.
+class CancellingBar : public FakeBar {
+ public:
+  CancellingBar(uint64_t size, uint64_t after) : FakeBar(size), after_(after) {}
+  void store(uint64_t offset, unsigned width, uint64_t value) override {
+    FakeBar::store(offset, width, value);
+    if (cancel) stores_after_cancel += width == 1;
+    if (++stores_ == after_) cancel = true;
+  }
+  std::atomic<bool> cancel{false};
+  uint64_t stores_after_cancel = 0;
+
+ private:
+  uint64_t after_, stores_ = 0;
+};
+
+// README: SIGTERM cancels a running sweep after its current op, and the window is still restored.
+TEST(Sweep, ACancelDuringWritesStopsThemAndStillRestoresTheWindow) {
+  CancellingBar bar(0x1000, 10);  // during the warm-up of the 1-byte WRITEs
+  fill_random(bar);
+  const auto before = bar.memory();
+  SweepResult r = run_sweep(bar, test_clock(), small_spec(), &bar.cancel);
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_TRUE(r.window_restored);
+  EXPECT_EQ(bar.memory(), before);
+  // The warm-up finishes its group of 8 ops at most; without the check it would make all 40.
+  EXPECT_LT(bar.stores_after_cancel, 8u);
+}
+
+// A device that fails one store (a transient error) and works again afterwards.
+class FailingOnceBar : public FakeBar {
+ public:
+  FailingOnceBar(uint64_t size, uint64_t failing_store) : FakeBar(size), failing_(failing_store) {}
+  void store(uint64_t offset, unsigned width, uint64_t value) override {
+    if (++stores_ == failing_) throw DeviceError("simulated I/O error");
+    FakeBar::store(offset, width, value);
+  }
+
+ private:
+  uint64_t failing_, stores_ = 0;
+};
+
+TEST(Sweep, ADeviceErrorDuringWritesStillRestoresTheWindow) {
+  FailingOnceBar bar(0x1000, 30);  // some WRITEs have landed by then
+  fill_random(bar);
+  const auto before = bar.memory();
+  EXPECT_THROW(run_sweep(bar, test_clock(), small_spec()), DeviceError);
   EXPECT_EQ(bar.memory(), before);
 }
 

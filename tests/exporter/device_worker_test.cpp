@@ -33,6 +33,18 @@ bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds tim
   return true;
 }
 
+// The first sample of the family `name` in what `metrics` exposes; fails the test when the
+// family or its sample is missing, so that no assertion is skipped by its absence.
+prometheus::ClientMetric first_sample(DeviceMetrics& metrics, const std::string& name) {
+  MetricFamilies f;
+  DeviceMetrics::declare(f);
+  metrics.collect(f);
+  for (auto& fam : f.take())
+    if (fam.name == name && !fam.metric.empty()) return fam.metric[0];
+  ADD_FAILURE() << "no sample of " << name;
+  return {};
+}
+
 TEST(DeviceWorker, RunsOnceAtStartAndRecordsTheRun) {
   auto metrics = std::make_shared<DeviceMetrics>(quick_spec());
   std::mutex sweep_lock;
@@ -46,13 +58,7 @@ TEST(DeviceWorker, RunsOnceAtStartAndRecordsTheRun) {
   ASSERT_TRUE(eventually([&] { return metrics->first_run_done(); }));
   w.stop();
   EXPECT_EQ(opens, 1);
-  MetricFamilies f;
-  DeviceMetrics::declare(f);
-  metrics->collect(f);
-  bool up = false;
-  for (auto& fam : f.take())
-    if (fam.name == "pcie_bar_device_up") up = fam.metric[0].gauge.value == 1;
-  EXPECT_TRUE(up);
+  EXPECT_EQ(first_sample(*metrics, "pcie_bar_device_up").gauge.value, 1);
 }
 
 TEST(DeviceWorker, RetriesAFailedOpenWithBackoff) {
@@ -92,17 +98,10 @@ TEST(DeviceWorker, AFailingRunMarksTheDeviceDownAndReopens) {
   ASSERT_TRUE(eventually([&] { return opens.load() >= 2; }));
   EXPECT_GE(std::chrono::steady_clock::now() - t0, 900ms);  // reopening after a failed run backs off too
   w.stop();
-  MetricFamilies f;
-  DeviceMetrics::declare(f);
-  metrics->collect(f);
-  for (auto& fam : f.take()) {
-    if (fam.name == "pcie_bar_device_up") {
-      EXPECT_EQ(fam.metric[0].gauge.value, 0);
-    }
-    if (fam.name == "pcie_bar_device_errors_total") {
-      EXPECT_EQ(fam.metric[0].label[1].value, "io");
-    }
-  }
+  EXPECT_EQ(first_sample(*metrics, "pcie_bar_device_up").gauge.value, 0);
+  auto errors = first_sample(*metrics, "pcie_bar_device_errors_total");
+  ASSERT_EQ(errors.label.size(), 2u);
+  EXPECT_EQ(errors.label[1].value, "io");
 }
 
 TEST(DeviceWorker, AnyExceptionFromADeviceIsAFailureNotACrash) {

@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/run_command.h"
@@ -105,6 +107,46 @@ TEST(Main, DeviceThatCannotBeOpenedIsExitCode3) {
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_NE(j["devices"][0]["error"].get<std::string>().find("/nonexistent-dir/x"), std::string::npos);
+}
+
+// The exit codes by number, as scripts test them (README: Exit codes). Exit code 1, a failed
+// write-verify probe, is checked against real hardware in the guest (tests/vm: edu's liveness
+// register reads back the inverse of what was written).
+TEST(Main, ExitCodeZeroWhenEveryCheckPasses) {
+  EXPECT_EQ(exporter({"--once", "--output", "csv"}).exit_code, 0);
+}
+
+TEST(Main, ADeviceFailingDuringTheRunIsExitCode3) {
+  std::string bar = std::string(::testing::TempDir()) + "/failing-bar-" + std::to_string(getpid());
+  // A run that would take minutes, on a file-backed BAR that is truncated while it runs, as a
+  // device that is removed: the next access raises SIGBUS and the run fails. (Should the run
+  // not have started yet, its timeout still ends it as a failure during the run.)
+  std::string cfg = write_temp("failing", "devices:\n  - {name: a, backend: sim, sim: {path: " + bar +
+                                              "}, sweep: {timeout: 20s, iterations: {read: 1000000000}}}\n");
+  std::thread remover([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    truncate(bar.c_str(), 0);
+  });
+  auto r = exporter({"--config.file", cfg, "--once", "--output", "json"});
+  remover.join();
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  EXPECT_FALSE(j["devices"][0]["error"].is_null()) << r.out;
+  unlink(bar.c_str());
+}
+
+TEST(Main, AnUnexpectedFailureIsExitCode70WithOneLine) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "sanitizers reserve terabytes of address space: an address-space limit stops them first";
+#endif
+  // Out of memory: a 256 MiB simulated BAR fits under a 400 MiB address-space limit, the copy of
+  // its window that restoring needs does not, and std::bad_alloc is no device or config error.
+  std::string cfg = write_temp("oom", "devices:\n  - {name: a, backend: sim, sim: {size: 256MiB}, window: {size: 256MiB}, "
+                                      "sweep: {block_sizes: [8], iterations: {read: 1, write: 1, rw: 1}}}\n");
+  auto r = run_command({"/bin/sh", "-c", "ulimit -v 409600 && exec " PCIE_BAR_EXPORTER_BIN " --once --config.file " + cfg});
+  EXPECT_EQ(r.exit_code, 70) << r.err;
+  EXPECT_EQ(r.err, "pcie_bar_exporter: internal error: std::bad_alloc\n");
 }
 
 TEST(Main, HelpAndVersion) {
