@@ -235,6 +235,15 @@ TEST_F(SetupTest, RestoreNeedsARememberedDriver) {
   EXPECT_EQ(error_of(), "setup: nothing to restore for 0000:00:12.0 (no " + options.state_dir + "/0000:00:12.0.driver)");
 }
 
+TEST_F(SetupTest, RebindingRefusesWhileAProcessHoldsTheDevice) {
+  fake.bind(kAddr, "uio_pci_generic");
+  fake.add_uio(kAddr, 3, {0});
+  fake.add_process(55, "pcie_bar_export", {"/dev/uio3"});
+  EXPECT_EQ(error_of(), "setup: 0000:00:12.0 is in use: pid 55 (pcie_bar_export) has /dev/uio3 open; stop that process "
+                        "first (rebinding under it would block in the kernel with vfio, or leave its uio/sysfs mapping "
+                        "live on the device)");
+}
+
 class RestoreTest : public SetupTest {
  protected:
   void SetUp() override {
@@ -279,15 +288,6 @@ TEST_F(RestoreTest, RefusesWhileAProcessMapsASysfsResource) {
   const std::string resource = fs::canonical(fake.device_dir(kAddr)).string() + "/resource0";
   fake.add_process(77, "pcie_bar_export", {}, {"/usr/lib/libc.so.6", resource});
   EXPECT_EQ(error_of(), in_use("pid 77 (pcie_bar_export) maps " + resource));
-}
-
-TEST_F(SetupTest, RebindingRefusesWhileAProcessHoldsTheDevice) {
-  fake.bind(kAddr, "uio_pci_generic");
-  fake.add_uio(kAddr, 3, {0});
-  fake.add_process(55, "pcie_bar_export", {"/dev/uio3"});
-  EXPECT_EQ(error_of(), "setup: 0000:00:12.0 is in use: pid 55 (pcie_bar_export) has /dev/uio3 open; stop that process "
-                        "first (rebinding under it would block in the kernel with vfio, or leave its uio/sysfs mapping "
-                        "live on the device)");
 }
 
 TEST(SetupCli, ParsesAndRejects) {
