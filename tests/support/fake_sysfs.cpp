@@ -2,9 +2,11 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <system_error>
 
 #include <gtest/gtest.h>
 
@@ -34,6 +36,10 @@ FakeSysfs::FakeSysfs() {
   fs::create_directories(dir_ / "sys/bus/pci/drivers");
   fs::create_directories(dir_ / "sys/kernel/iommu_groups");
   fs::create_directories(dir_ / "dev/vfio");
+  fs::create_directories(dir_ / "sys/class/block");
+  fs::create_directories(dir_ / "sys/class/net");
+  fs::create_directories(dir_ / "proc/self");
+  fs::create_directories(dir_ / "proc/net");
 }
 
 FakeSysfs::~FakeSysfs() { fs::remove_all(dir_); }
@@ -105,6 +111,60 @@ void FakeSysfs::add_uio(const std::string& address, int n, const std::vector<uns
   std::ofstream f(dir_ / "dev" / node, std::ios::binary);
   f.seekp(static_cast<std::streamoff>(file_size - 1));
   f.put('\0');
+}
+
+void FakeSysfs::add_block_device(const fs::path& dir, const std::string& name, const std::string& dev) {
+  fs::create_directories(dir / "holders");
+  if (!dev.empty()) std::ofstream(dir / "dev") << dev << "\n";
+  fs::create_directory_symlink(dir, dir_ / "sys/class/block" / name);
+}
+
+void FakeSysfs::add_holder(const std::string& lower, const std::string& upper) {
+  fs::path block = dir_ / "sys/class/block";
+  fs::create_directory_symlink(fs::canonical(block / upper), block / lower / "holders" / upper);
+}
+
+void FakeSysfs::add_net_interface(const fs::path& dir, const std::string& name) {
+  fs::create_directories(dir);
+  fs::create_directory_symlink(dir, dir_ / "sys/class/net" / name);
+}
+
+void FakeSysfs::add_upper(const std::string& lower, const std::string& upper) {
+  fs::path net = dir_ / "sys/class/net";
+  fs::create_directory_symlink(fs::canonical(net / upper), net / lower / ("upper_" + upper));
+  fs::create_directory_symlink(fs::canonical(net / lower), net / upper / ("lower_" + lower));
+}
+
+void FakeSysfs::set_proc_file(const std::string& name, const std::string& content) {
+  fs::create_directories((dir_ / "proc" / name).parent_path());
+  std::ofstream(dir_ / "proc" / name) << content;
+}
+
+void FakeSysfs::add_process(int pid, const std::string& comm, const std::vector<std::string>& fd_targets,
+                            const std::vector<std::string>& mapped) {
+  fs::path p = dir_ / "proc" / std::to_string(pid);
+  fs::create_directories(p / "fd");
+  std::ofstream(p / "comm") << comm << "\n";
+  for (std::size_t i = 0; i < fd_targets.size(); ++i) fs::create_symlink(fd_targets[i], p / "fd" / std::to_string(i));
+  std::ofstream maps(p / "maps");
+  for (const auto& m : mapped) maps << "7f0000000000-7f0000001000 rw-s 00000000 00:05 1234                       " << m << "\n";
+}
+
+void FakeSysfs::kernel_write(const std::string& path, const std::string& value) {
+  std::ofstream(path) << value << "\n";
+  const fs::path attribute(path);
+  if (attribute.filename() == "unbind") {
+    fs::remove(device_dir(value) / "driver");
+  } else if (attribute.filename() == "bind") {
+    const std::string driver = attribute.parent_path().filename();
+    std::ifstream override_file(device_dir(value) / "driver_override");
+    std::string override_driver;
+    std::getline(override_file, override_driver);
+    if (fs::is_symlink(device_dir(value) / "driver")) throw std::system_error(EBUSY, std::generic_category());
+    if (!override_driver.empty() && override_driver != driver) throw std::system_error(ENODEV, std::generic_category());
+    if (failing_probes.count(driver)) throw std::system_error(EINVAL, std::generic_category());
+    bind(value, driver);
+  }
 }
 
 }  // namespace pcie_bar::testing

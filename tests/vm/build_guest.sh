@@ -30,6 +30,14 @@ for m in virt/lib/irqbypass drivers/vfio/vfio drivers/vfio/vfio_virqfd drivers/v
   elif [ -f "$mods/$m.ko.xz" ]; then xz -dc "$mods/$m.ko.xz" > "$root/mods/$b.ko"
   else echo "build_guest.sh: kernel $kver has no module $m" >&2; exit 1; fi
 done
+# NVMe disks with a minix file system, for setup's refusals (nvme-core needs t10-pi and its CRCs).
+for m in lib/crc64 lib/crc64-rocksoft crypto/crct10dif_common lib/crc-t10dif block/t10-pi \
+         drivers/nvme/host/nvme-core drivers/nvme/host/nvme fs/minix/minix; do
+  b=$(basename "$m")
+  if [ -f "$mods/$m.ko" ]; then cp "$mods/$m.ko" "$root/mods/$b.ko"
+  elif [ -f "$mods/$m.ko.xz" ]; then xz -dc "$mods/$m.ko.xz" > "$root/mods/$b.ko"
+  else echo "build_guest.sh: kernel $kver has no module $m" >&2; exit 1; fi
+done
 cp "$binary" "$root/bin/pcie_bar_exporter"
 cp "$private_libs"/*.so "$root/lib/pcie_bar_exporter/"   # found through the binary's RPATH
 for lib in $(ldd "$binary" | grep -o '/[^ ]*'); do mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; done

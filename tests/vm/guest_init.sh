@@ -9,6 +9,10 @@ mount -t devtmpfs devtmpfs /dev
 for m in irqbypass vfio vfio_virqfd vfio_iommu_type1 vfio-pci-core vfio-pci uio uio_pci_generic; do
   insmod /mods/$m.ko || echo "@@INSMOD-FAILED $m"
 done
+# NVMe and minix, for setup's refusals.
+for m in crc64 crc64-rocksoft crct10dif_common crc-t10dif t10-pi nvme-core nvme minix; do
+  insmod /mods/$m.ko || echo "@@INSMOD-FAILED $m"
+done
 echo "@@GUEST-UP iommu_groups=$(ls /sys/kernel/iommu_groups | wc -l)"
 
 run() {  # run NAME COMMAND...
@@ -45,6 +49,33 @@ run error_absent_bar $x --config.file /cfg/error_absent_bar.yml --once --output 
 run error_window_beyond_bar $x --config.file /cfg/error_window_beyond_bar.yml --once --output json
 run error_io_bar $x --config.file /cfg/error_io_bar.yml --once --output json
 run error_setup_missing_device $x setup 00:1e.5
+# setup refuses what the host depends on: a mounted NVMe namespace, plain and multipath (whose
+# head sits in /sys/devices/virtual/nvme-subsystem); a bind the kernel refuses (vfio-pci on a
+# bridge) is rolled back; --restore refuses while a process holds the vfio group.
+NVME=0000:00:15.0 NVME_MP=0000:00:16.0 ROOTPORT=0000:00:17.0
+nvme_disk() {  # the namespace of controller $1: beneath it, or its subsystem's multipath head
+  ctrl=$(ls /sys/bus/pci/devices/$1/nvme)
+  for d in /sys/bus/pci/devices/$1/nvme/$ctrl/nvme*n1 /sys/devices/virtual/nvme-subsystem/*/nvme*n1; do
+    [ -e "$d/dev" ] && [ -e "$d/../$ctrl" -o "$(basename $(dirname $d))" = "$ctrl" ] && basename "$d"
+  done | head -1
+}
+mkdir -p /mnt/nvme /mnt/nvme_mp
+for pair in "$NVME /mnt/nvme" "$NVME_MP /mnt/nvme_mp"; do
+  set -- $pair
+  disk=$(nvme_disk $1)
+  mount -t minix /dev/$disk $2 || echo "@@NVME-MOUNT-FAILED $1 $disk"
+done
+run setup_refuses_mounted_nvme $x setup $NVME
+run setup_refuses_mounted_nvme_multipath $x setup $NVME_MP --driver uio_pci_generic
+run nvme_after_refusal sh -c "cut -d' ' -f2 /proc/mounts | grep /mnt/nvme; for d in $NVME $NVME_MP; do basename \$(readlink /sys/bus/pci/devices/\$d/driver); done"
+run setup_rolls_back_bridge $x setup $ROOTPORT
+run rootport_after_rollback sh -c "basename \$(readlink /sys/bus/pci/devices/$ROOTPORT/driver); cat /sys/bus/pci/devices/$ROOTPORT/driver_override; ls /run/pcie_bar_exporter/$ROOTPORT.driver 2>/dev/null || echo no-state"
+EDU_GROUP=$(basename $(readlink /sys/bus/pci/devices/$EDU/iommu_group))
+sleep 600 < /dev/vfio/$EDU_GROUP &
+holder=$!
+run restore_refused_while_held $x setup --restore $EDU
+kill $holder; wait $holder
+run held_pid echo "$holder"
 # uio: BAR2 is uio map0 (the map index is not the BAR index); BAR0 has no map and goes through sysfs.
 run restore_bochs $x setup --restore $BOCHS
 run setup_uio_bochs $x setup $BOCHS --driver uio_pci_generic

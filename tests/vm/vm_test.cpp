@@ -250,5 +250,41 @@ TEST_F(Vm, RestoreReturnsTheDeviceToItsOriginalDriver) {
   EXPECT_EQ(scenario("driver_after_restore").out, "none\n");
 }
 
+// setup and what the host depends on (issue 19): the guest mounts the minix file system of each
+// emulated NVMe disk, a plain namespace and a multipath head, before running setup on them.
+TEST_F(Vm, SetupRefusesAMountedNvmeDiskAndLeavesItMounted) {
+  const Scenario& plain = scenario("setup_refuses_mounted_nvme");
+  EXPECT_EQ(plain.rc, 3) << plain.out << plain.err;
+  EXPECT_TRUE(std::regex_search(plain.err, std::regex("setup: 0000:00:15\\.0 carries nvme[0-9]+n1, mounted on /mnt/nvme; "
+                                                      "the host depends on it, refusing to unbind it")))
+      << plain.err;
+  const Scenario& multipath = scenario("setup_refuses_mounted_nvme_multipath");
+  EXPECT_EQ(multipath.rc, 3) << multipath.out << multipath.err;
+  EXPECT_TRUE(std::regex_search(multipath.err, std::regex("setup: 0000:00:16\\.0 carries nvme[0-9]+n1, mounted on "
+                                                          "/mnt/nvme_mp; the host depends on it")))
+      << multipath.err;
+  EXPECT_EQ(serial_ ? serial_->find("@@NVME-MOUNT-FAILED") : 0, std::string::npos);
+  EXPECT_EQ(scenario("nvme_after_refusal").out, "/mnt/nvme\n/mnt/nvme_mp\nnvme\nnvme\n");
+}
+
+TEST_F(Vm, AFailedBindRollsBackToTheOriginalDriver) {
+  // vfio-pci's probe refuses a bridge (-EINVAL) after setup has unbound pcieport from it.
+  const Scenario& s = scenario("setup_rolls_back_bridge");
+  EXPECT_EQ(s.rc, 3) << s.out << s.err;
+  EXPECT_NE(s.err.find("setup: cannot write '0000:00:17.0' to /sys/bus/pci/drivers/vfio-pci/bind: Invalid argument; "
+                       "rolled back: 0000:00:17.0 is bound to pcieport again"), std::string::npos) << s.err;
+  EXPECT_EQ(scenario("rootport_after_rollback").out, "pcieport\n(null)\nno-state\n");
+}
+
+TEST_F(Vm, RestoreRefusesWhileAProcessHoldsTheVfioGroup) {
+  const Scenario& s = scenario("restore_refused_while_held");
+  EXPECT_EQ(s.rc, 3) << s.out << s.err;
+  std::string pid = scenario("held_pid").out;
+  if (!pid.empty()) pid.pop_back();
+  EXPECT_TRUE(std::regex_search(s.err, std::regex("setup: 0000:00:10\\.0 is in use: pid " + pid +
+                                                  " \\(sleep\\) has /dev/vfio/[0-9]+ open; stop that process first")))
+      << s.err;
+}
+
 }  // namespace
 }  // namespace pcie_bar
