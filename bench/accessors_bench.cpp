@@ -78,7 +78,7 @@ OpStats sweep_op(Op op, uint64_t block, uint64_t n) {
   d.sweep.iterations = {op == Op::kRead ? n : 1, op == Op::kWrite ? n : 1, 1};
   d.writes.restore = false;
   const SweepResult r = run_sweep(shared_bar(), shared_clock(), d);
-  return op_stats(r.results[op == Op::kRead ? 0 : 1], r.seconds_per_tick);
+  return op_stats(r.results[op == Op::kRead ? 0 : 1], r.seconds_per_unit);
 }
 
 double median(std::vector<double> v) {

@@ -1,5 +1,5 @@
 #pragma once
-// A log-scale histogram of non-negative integers (clock ticks), HdrHistogram-style: values
+// A log-scale histogram of non-negative integers (the sweep's latency units), HdrHistogram-style: values
 // below 128 are kept exactly, larger ones in 64 sub-buckets per power of two, so any reported
 // quantile is within 1/128 (0.8 %) of a recorded value. Count, sum, min and max are exact.
 // Recording is a few instructions and never allocates.
@@ -17,7 +17,7 @@ class Histogram {
   static constexpr unsigned kSubBucketBits = 6;
   static constexpr uint64_t kSubBuckets = uint64_t{1} << kSubBucketBits;  // 64
   static constexpr uint64_t kExactLimit = 2 * kSubBuckets;                 // 128
-  static constexpr unsigned kMaxValueBits = 48;  // 2^48 ticks: more than a day at 3 GHz
+  static constexpr unsigned kMaxValueBits = 48;  // 2^48 sixty-fourths of a tick: 24 min at 3 GHz
   static constexpr uint64_t kMaxTrackable = (uint64_t{1} << kMaxValueBits) - 1;
 
   Histogram() : counts_(bucket_count(), 0) {}

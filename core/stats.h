@@ -18,7 +18,7 @@ struct OpStats {
   LatencySummary latency;
 };
 
-OpStats op_stats(const OpResult& r, double seconds_per_tick);
+OpStats op_stats(const OpResult& r, double seconds_per_unit);
 
 // Best and mean throughput over the block sizes run for one op.
 struct OpSummary {

@@ -79,7 +79,6 @@ class WindowWalk {
   uint64_t pass_ = 0;
 };
 
-constexpr uint64_t kMaxOpsPerSample = 256;
 // R+W keeps a batch's read-backs until the batch is timed, to compare them outside the timing.
 constexpr uint64_t kMaxReadbackBytes = 64 * 1024;
 
@@ -224,7 +223,7 @@ class SweepRunner {
     const uint64_t t1 = clock_.stop();
     walk_to_advance = walk;
     const uint64_t overhead = clock_.overhead_ticks();
-    r.latency.record_mean(t1 - t0 > overhead ? t1 - t0 - overhead : 0, n);
+    r.latency.record_mean(t1 - t0 > overhead ? (t1 - t0 - overhead) * kLatencyUnitsPerTick : 0, n);
     if (t1 > deadline_) timed_out_ = true;
     r.ops += n;
     if (op == Op::kRead) r.all_ones_reads += static_cast<uint64_t>(std::count(folds, folds + n, ~uint64_t{0}));
@@ -257,7 +256,7 @@ SweepResult run_sweep(Bar& bar, const Clock& clock, const DeviceSpec& spec,
                       const std::atomic<bool>* cancel) {
   const uint64_t t_begin = Clock::monotonic_ns();
   SweepResult result;
-  result.seconds_per_tick = clock.seconds_per_tick();
+  result.seconds_per_unit = clock.seconds_per_tick() / kLatencyUnitsPerTick;
   result.writes_skipped = !spec.writes.enabled;
   SweepRunner runner(bar, clock, spec, cancel);
 

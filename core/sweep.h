@@ -26,6 +26,13 @@ inline constexpr uint64_t kBatchOpsUnderClockPairs = 32;
 // varies: with 32-pair batches, 4 KiB READs on the simulated BAR reported from 87 % to 157 % of
 // a bare loop's throughput from run to run; with 128-pair batches, 91-97 % (bench/).
 inline constexpr uint64_t kBatchClockPairs = 128;
+// Latency values are kept in 1/64ths of a clock tick: a batched op can take well under one
+// tick (a 1-byte load from host memory, 0.1 ns, on a CPU whose TSC ticks every 0.3 ns), and
+// whole ticks would round it to 0 and put the minimum above the mean.
+inline constexpr uint64_t kLatencyUnitsPerTick = 64;
+// A batch holds at most this many ops. 256 ops of 0.1 ns last about one clock pair (30 ns),
+// too short to time against the pair's own jitter; 2048 last several pairs.
+inline constexpr uint64_t kMaxOpsPerSample = 2048;
 
 enum class Op { kRead, kWrite, kReadWrite };
 
@@ -42,7 +49,8 @@ struct OpResult {
   // READ ops, and R+W read-backs, whose every byte was 0xff (a vanished or disabled device
   // reads so).
   uint64_t all_ones_reads = 0;
-  // Per-op latency in clock ticks; its sum is the time spent inside timed ops.
+  // Per-op latency in 1/kLatencyUnitsPerTick clock ticks; its sum is the time spent inside
+  // timed ops.
   Histogram latency;
   // Ops timed together in one sample (1: every op timed on its own).
   uint64_t ops_per_sample = 1;
@@ -50,7 +58,7 @@ struct OpResult {
 
 struct SweepResult {
   std::vector<OpResult> results;  // ordered by block size, then read, write, rw
-  double seconds_per_tick = 0;    // converts OpResult::latency values to seconds
+  double seconds_per_unit = 0;    // converts OpResult::latency values to seconds
   bool writes_skipped = false;    // WRITE and R+W not run because writes are disabled
   bool window_restored = false;   // the window was saved before writing and written back
   bool cancelled = false;         // stopped early through the cancel flag

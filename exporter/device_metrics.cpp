@@ -61,11 +61,11 @@ void DeviceMetrics::record_run(const DeviceRun& run, double unix_time) {
     OpKey key{r.op, r.block_size};
     LatencySeries& s = latency_[key];
     if (s.cumulative.empty()) s.cumulative.assign(bounds.size() + 1, 0);
-    auto add = cumulative_bucket_counts(r.latency, run.sweep.seconds_per_tick);
+    auto add = cumulative_bucket_counts(r.latency, run.sweep.seconds_per_unit);
     for (std::size_t i = 0; i < add.size(); ++i) s.cumulative[i] += add[i];
-    s.sum_seconds += r.latency.sum() * run.sweep.seconds_per_tick;
+    s.sum_seconds += r.latency.sum() * run.sweep.seconds_per_unit;
     s.count += r.latency.count();
-    throughput_[key] = op_stats(r, run.sweep.seconds_per_tick).throughput_bytes_per_second;
+    throughput_[key] = op_stats(r, run.sweep.seconds_per_unit).throughput_bytes_per_second;
     transferred_bytes_[r.op] += r.bytes;
     if (r.op == Op::kReadWrite) rw_mismatches_[r.block_size] += r.mismatches;
   }

@@ -13,7 +13,7 @@ const std::vector<double>& latency_bucket_bounds() {
   return bounds;
 }
 
-std::vector<uint64_t> cumulative_bucket_counts(const Histogram& h, double seconds_per_tick) {
+std::vector<uint64_t> cumulative_bucket_counts(const Histogram& h, double seconds_per_unit) {
   const auto& bounds = latency_bucket_bounds();
   std::vector<uint64_t> out(bounds.size() + 1, 0);
   // One pass over the fine buckets: each lands in the first Prometheus bucket its midpoint fits.
@@ -22,7 +22,7 @@ std::vector<uint64_t> cumulative_bucket_counts(const Histogram& h, double second
     uint64_t n = h.count_in(i);
     if (n == 0) continue;
     double mid = (static_cast<double>(Histogram::lowest_in(i)) + static_cast<double>(Histogram::highest_in(i))) / 2 *
-                 seconds_per_tick;
+                 seconds_per_unit;
     while (b < bounds.size() && mid > bounds[b]) ++b;
     out[b] += n;
   }

@@ -13,6 +13,6 @@ namespace pcie_bar {
 const std::vector<double>& latency_bucket_bounds();  // seconds, ascending; +Inf is implicit
 
 // For each bound, how many values of `h` (in ticks) are <= it; one more entry for +Inf.
-std::vector<uint64_t> cumulative_bucket_counts(const Histogram& h, double seconds_per_tick);
+std::vector<uint64_t> cumulative_bucket_counts(const Histogram& h, double seconds_per_unit);
 
 }  // namespace pcie_bar

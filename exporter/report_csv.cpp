@@ -29,7 +29,7 @@ void write_csv(const OnceReport& report, std::ostream& out) {
          "ops_per_sample\n";
   for (const DeviceRun& d : report.devices) {
     for (const OpResult& r : d.sweep.results) {
-      OpStats s = op_stats(r, d.sweep.seconds_per_tick);
+      OpStats s = op_stats(r, d.sweep.seconds_per_unit);
       out << quoted(d.spec.name) << ',' << backend_name(d.spec.backend) << ',' << quoted(d.spec.address) << ','
           << d.spec.bar << ',' << op_name(r.op) << ',' << r.block_size << ',' << r.ops << ',' << r.bytes << ','
           << num(s.seconds) << ',' << num(s.throughput_bytes_per_second) << ',' << r.mismatches << ','

@@ -10,8 +10,8 @@ namespace {
 
 using nlohmann::json;
 
-json result_json(const OpResult& r, double seconds_per_tick) {
-  OpStats s = op_stats(r, seconds_per_tick);
+json result_json(const OpResult& r, double seconds_per_unit) {
+  OpStats s = op_stats(r, seconds_per_unit);
   return {{"op", op_name(r.op)},
           {"block_size", r.block_size},
           {"ops", r.ops},
@@ -67,7 +67,7 @@ json device_json(const DeviceRun& d) {
             {"pci", pci_json(d.info)},
             {"results", json::array()},
             {"verify", json::array()}};
-  for (const OpResult& r : d.sweep.results) j["results"].push_back(result_json(r, d.sweep.seconds_per_tick));
+  for (const OpResult& r : d.sweep.results) j["results"].push_back(result_json(r, d.sweep.seconds_per_unit));
   for (const VerifyResult& v : d.verify) j["verify"].push_back(verify_json(v));
   return j;
 }

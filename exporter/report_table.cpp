@@ -111,7 +111,7 @@ void write_results(const DeviceRun& d, std::ostream& out) {
       << "OP    | Block Size |    Ops | Throughput |      Min |     Mean |      p50 |      p99 |      Max | Mismatches\n"
       << "------|------------|--------|------------|----------|----------|----------|----------|----------|-----------\n";
   for (const OpResult& r : d.sweep.results) {
-    OpStats s = op_stats(r, d.sweep.seconds_per_tick);
+    OpStats s = op_stats(r, d.sweep.seconds_per_unit);
     out << printf_string("%-5s | %10s | %6llu | %10s", op_label(r.op), format_bytes(r.block_size).c_str(),
                          static_cast<unsigned long long>(r.ops), format_mb_per_s(s.throughput_bytes_per_second).c_str());
     for (double t : {s.latency.min, s.latency.mean, s.latency.p50, s.latency.p99, s.latency.max})

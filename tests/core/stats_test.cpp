@@ -33,7 +33,7 @@ TEST(Stats, EmptyResultHasNoThroughput) {
 
 TEST(Stats, SummaryPicksTheBestBlockSizeAndAveragesPerOp) {
   SweepResult sweep;
-  sweep.seconds_per_tick = 1e-9;
+  sweep.seconds_per_unit = 1e-9;
   sweep.results = {result(Op::kRead, 8, {8}),      // 1 GB/s
                    result(Op::kRead, 64, {16}),    // 4 GB/s
                    result(Op::kWrite, 8, {4}),     // 2 GB/s

@@ -24,7 +24,7 @@ std::string label(const prometheus::ClientMetric& m, const std::string& name) {
 DeviceRun sample_run(bool writes) {
   DeviceRun run;
   run.opened = true;
-  run.sweep.seconds_per_tick = 1e-9;
+  run.sweep.seconds_per_unit = 1e-9;
   run.sweep.wall_seconds = 0.25;
   for (Op op : {Op::kRead, Op::kWrite, Op::kReadWrite}) {
     if (!writes && op != Op::kRead) continue;
