@@ -1,5 +1,8 @@
 #include "config/config_loader.h"
 
+#include <sched.h>
+
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cstring>
@@ -12,6 +15,7 @@
 #include "core/hex.h"
 #include "core/pci_address.h"
 #include "core/spec_check.h"
+#include "core/timing_cpu.h"
 #include "core/wide_mmio.h"
 
 namespace pcie_bar {
@@ -64,8 +68,25 @@ void decode_access(const YamlField& f, AccessSpec& a) {
   }
 }
 
+// auto, none, or a CPU this process may run on.
+void decode_cpu(const YamlField& f, CpuSetting& c) {
+  std::string text = f.str();
+  if (text == "auto" || text == "none") {
+    c.mode = text == "auto" ? CpuSetting::Mode::kAuto : CpuSetting::Mode::kNone;
+    return;
+  }
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+    f.fail("'" + text + "' is not a CPU (auto, none or a CPU number)");
+  c.mode = CpuSetting::Mode::kFixed;
+  c.cpu = static_cast<unsigned>(f.u64(CPU_SETSIZE - 1));
+  std::vector<int> allowed = allowed_cpus();
+  if (std::find(allowed.begin(), allowed.end(), static_cast<int>(c.cpu)) == allowed.end())
+    f.fail("CPU " + text + " is not one this process may run on (" + std::to_string(allowed.size()) + " allowed: " +
+           cpu_list_text(allowed) + ")");
+}
+
 void decode_sweep(const YamlField& f, SweepSpec& s) {
-  f.expect_keys({"interval", "timeout", "block_sizes", "iterations"});
+  f.expect_keys({"interval", "timeout", "block_sizes", "iterations", "cpu"});
   for (auto [key, slot] : {std::pair{"interval", &s.interval}, std::pair{"timeout", &s.timeout}}) {
     YamlField iv = f[key];
     if (!iv.present()) continue;
@@ -85,6 +106,7 @@ void decode_sweep(const YamlField& f, SweepSpec& s) {
       s.block_sizes.push_back(b);
     }
   }
+  if (YamlField cpu = f["cpu"]; cpu.present()) decode_cpu(cpu, s.cpu);
   if (YamlField it = f["iterations"]; it.present()) {
     it.expect_keys({"read", "write", "rw"});
     for (auto [key, slot] : {std::pair{"read", &s.iterations.read}, std::pair{"write", &s.iterations.write},

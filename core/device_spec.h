@@ -48,6 +48,13 @@ struct Iterations {
   uint64_t rw = 5000;
 };
 
+// sweep.cpu: the CPU a run is pinned to (core/timing_cpu.h).
+struct CpuSetting {
+  enum class Mode { kAuto, kNone, kFixed };
+  Mode mode = Mode::kAuto;  // auto: a CPU local to the device; none: not pinned; fixed: `cpu`
+  unsigned cpu = 0;
+};
+
 struct SweepSpec {
   std::chrono::milliseconds interval{60'000};
   // A run that takes longer is cut short and reported (0: the interval).
@@ -55,6 +62,7 @@ struct SweepSpec {
   std::chrono::milliseconds effective_timeout() const { return timeout.count() ? timeout : interval; }
   std::vector<uint64_t> block_sizes{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
   Iterations iterations;
+  CpuSetting cpu;
 };
 
 struct VerifySpec {

@@ -1,8 +1,11 @@
 #include "core/measure.h"
 
+#include <sched.h>
+
 #include <algorithm>
 
 #include "core/open_bar.h"
+#include "core/pci_sysfs.h"
 #include "core/spec_check.h"
 
 namespace pcie_bar {
@@ -25,6 +28,19 @@ void check_not_all_ones(const SweepResult& sweep) {
                       "decoding is off", "all_ones");
 }
 
+// sweep.cpu's choice for this device: its NUMA node and local CPUs come from sysfs (the
+// simulated device has neither).
+TimingCpu timing_cpu_for(const DeviceSpec& spec) {
+  std::vector<int> local;
+  std::optional<int> node;
+  if (spec.backend != Backend::kSim) {
+    PciSysfs sysfs;
+    local = sysfs.local_cpus(spec.address);
+    node = sysfs.numa_node(spec.address);
+  }
+  return choose_timing_cpu(spec.sweep.cpu, allowed_cpus(), local, node, sched_getcpu());
+}
+
 }  // namespace
 
 bool DeviceRun::failed_checks() const {
@@ -37,7 +53,9 @@ DeviceRun measure_bar(Bar& bar, const DeviceSpec& spec, const Clock& clock, cons
   run.spec = spec;
   run.opened = true;
   run.bar = bar.properties();
+  run.timing_cpu = timing_cpu_for(spec);
   try {
+    ScopedCpuPin pin(run.timing_cpu.cpu);
     bar.check_present();
     for (const VerifySpec& probe : spec.verify) {
       run.verify.push_back(run_verify(bar, probe, spec.access.width, spec.writes.enabled));

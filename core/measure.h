@@ -12,6 +12,7 @@
 #include "core/open_bar.h"
 #include "core/pci_info.h"
 #include "core/sweep.h"
+#include "core/timing_cpu.h"
 #include "core/verify.h"
 
 namespace pcie_bar {
@@ -23,6 +24,7 @@ struct DeviceRun {
   std::string error;    // empty when the run completed
   std::string error_reason;  // DeviceError::reason() of `error`
   BarProperties bar;
+  TimingCpu timing_cpu;  // the CPU the run was pinned to (sweep.cpu)
   std::vector<VerifyResult> verify;
   SweepResult sweep;
 

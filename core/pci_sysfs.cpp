@@ -1,6 +1,7 @@
 #include "core/pci_sysfs.h"
 
 #include "core/pci_names.h"
+#include "core/timing_cpu.h"
 
 #include <dirent.h>
 #include <unistd.h>
@@ -145,6 +146,23 @@ PciInfo PciSysfs::info(const std::string& address) const {
   unsigned char cmd[6] = {};
   if (config && config.read(reinterpret_cast<char*>(cmd), 6)) i.memory_decoding = (cmd[4] & 0x2) != 0;
   return i;
+}
+
+std::optional<int> PciSysfs::numa_node(const std::string& address) const {
+  auto text = read_text(device_dir(address) + "/numa_node");
+  if (!text) return std::nullopt;
+  try {
+    int node = std::stoi(*text);
+    return node >= 0 ? std::optional<int>(node) : std::nullopt;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::vector<int> PciSysfs::local_cpus(const std::string& address) const {
+  auto text = read_text(device_dir(address) + "/local_cpulist");
+  if (!text) return {};
+  return parse_cpu_list(*text).value_or(std::vector<int>{});
 }
 
 }  // namespace pcie_bar

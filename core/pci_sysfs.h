@@ -37,6 +37,10 @@ class PciSysfs {
   bool iommu_enabled() const;  // /sys/kernel/iommu_groups has entries
   std::vector<PciResource> resources(const std::string& address) const;
   PciInfo info(const std::string& address) const;
+  // The device's NUMA node (nullopt when sysfs says -1 or nothing) and the CPUs local to it
+  // (empty when unknown).
+  std::optional<int> numa_node(const std::string& address) const;
+  std::vector<int> local_cpus(const std::string& address) const;
 
  private:
   std::string root_;
