@@ -5,6 +5,7 @@
 #   00:12.0 bochs-display  BAR0 16 MiB framebuffer (64-bit prefetchable), BAR2 4 KiB registers
 #   00:13.0 ivshmem-plain  BAR2 1 MiB shared RAM, backed by WORKDIR/ivshmem.bin on the host
 #   00:14.0 pci-testdev    BAR0 4 KiB MMIO, BAR1 I/O ports
+#   00:16.0/.1 edu x2      one multi-function device: two functions in one IOMMU group (no ACS)
 # Usage: run_guest.sh WORKDIR   (writes WORKDIR/serial.log; exits with qemu's status)
 # no_timer_check: under TCG on a busy host the kernel's early check that the timer interrupt
 # arrives through the remapped IO-APIC can time out, and with interrupt remapping on, that is a
@@ -21,4 +22,5 @@ timeout -k 5 "${PCIE_BAR_VM_TIMEOUT:-480}" qemu-system-x86_64 \
   -object "memory-backend-file,id=shm0,mem-path=$work/ivshmem.bin,size=1M,share=on" \
   -device ivshmem-plain,memdev=shm0,addr=0x13 \
   -device pci-testdev,addr=0x14 \
+  -device edu,addr=0x16.0,multifunction=on -device edu,addr=0x16.1 \
   -append "console=ttyS0 quiet loglevel=1 panic=-1 intel_iommu=on no_timer_check"
