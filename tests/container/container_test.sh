@@ -93,19 +93,23 @@ printf '0x00000000fe000000 0x00000000fe000fff 0x0000000000040200\n' > "$dev/reso
 for i in $(seq 1 12); do printf '0x0000000000000000 0x0000000000000000 0x0000000000000000\n' >> "$dev/resource"; done
 head -c 4096 /dev/zero > "$dev/resource0"
 printf '0x1234\n' > "$dev/vendor"; printf '0x11e8\n' > "$dev/device"; printf '0x00ff00\n' > "$dev/class"
-chmod -R a+rX "$dev"; chmod a-w "$dev"/*
+# Owned by root, writable by root only, like a real resourceN (0600 root; readable by all here so
+# that uid 65534 may read it): a refused write open is then the read-only mount's doing.
+chmod -R a+rX "$dev"; chmod 0644 "$dev"/*
 cat > "$work/writes.yml" <<'YML'
 devices:
   - {name: rw, backend: sysfs, address: 0000:ff:1f.7, window: {size: 4KiB}, writes: {enabled: true}, verify: [],
      sweep: {block_sizes: [64], iterations: {read: 10, write: 10, rw: 10}}}
 YML
 chmod a+r "$work/writes.yml"
-ro_run=(podman run --rm --cap-drop=all --security-opt=no-new-privileges --read-only --user 65534:65534
-        -v "$fake:/sys/bus/pci/devices:ro" -v "$work/writes.yml:/writes.yml:ro" localhost/pcie_bar_exporter:test)
-out=$("${ro_run[@]}" --once --output json --backend sysfs 0000:ff:1f.7 2>&1) || fail "read-only sysfs run failed: $out"
+ro_run=(podman run --rm --cap-drop=all --security-opt=no-new-privileges --read-only
+        -v "$fake:/sys/bus/pci/devices:ro" -v "$work/writes.yml:/writes.yml:ro")
+out=$("${ro_run[@]}" --user 65534:65534 localhost/pcie_bar_exporter:test --once --output json --backend sysfs 0000:ff:1f.7 2>&1) ||
+  fail "read-only sysfs run failed: $out"
 [[ $out == *'"writes_enabled": false'* && $out == *'resource0 at 0xfe000000 (read-only)'* ]] || fail "not a read-only run: $out"
 echo "read-only sysfs run: ok (no capabilities, uid 65534, read-only mount)"
-set +e; out=$("${ro_run[@]}" --once --output json --config.file /writes.yml 2>&1); rc=$?; set -e
+# As root (the owner, so file permissions allow the write open), still without any capability.
+set +e; out=$("${ro_run[@]}" localhost/pcie_bar_exporter:test --once --output json --config.file /writes.yml 2>&1); rc=$?; set -e
 [[ $rc == 3 && $out == *'resource0: Read-only file system'* ]] || fail "a writes-enabled run on a read-only mount should fail with EROFS (rc $rc): $out"
 echo "writes-enabled sysfs run on the same mount: refused with EROFS, as expected"
 echo "PASS"
