@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace pcie_bar {
 
@@ -30,6 +31,9 @@ struct BarProperties {
   bool is_64bit = false;
   // What actually backs the BAR, for the report ("anonymous memory", "/dev/vfio/7 region 0", ...).
   std::string description;
+  // What opening the BAR did or risks that the operator must know (a device reset by vfio-pci,
+  // registers a live driver owns); --once and the service log each as a warning.
+  std::vector<std::string> warnings;
 };
 
 class Bar {

@@ -16,7 +16,9 @@ namespace {
 // every read, including the read-backs of R+W. Memory that really holds 0xff (erased flash)
 // reads back the written patterns, and a register that reads all-ones (one that inverts what
 // was written, say) reads back something else: neither is reported as down.
-void check_not_all_ones(const SweepResult& sweep) {
+// vfio-pci lets a device no process has open sit in D3hot (unless disable_idle_d3=1), where reads
+// return all-ones; only the backends that bypass vfio-pci can meet it in that state.
+void check_not_all_ones(const SweepResult& sweep, Backend backend) {
   bool any_read = false, all_ones = true;
   for (const OpResult& r : sweep.results) {
     if (r.op == Op::kWrite || r.ops == 0) continue;
@@ -24,8 +26,14 @@ void check_not_all_ones(const SweepResult& sweep) {
     all_ones &= r.all_ones_reads == r.ops;
   }
   if (any_read && all_ones)
-    throw DeviceError("every read returned all-ones (0xff...): the device is gone, its link is down or its memory "
-                      "decoding is off", "all_ones");
+    throw DeviceError(std::string("every read returned all-ones (0xff...): the device is gone, its link is down or its "
+                                  "memory decoding is off") +
+                          (backend == Backend::kSysfs || backend == Backend::kUio
+                               ? "; or it is bound to vfio-pci with no process holding it open, which leaves it "
+                                 "powered down in D3hot: measure it with backend vfio, or load vfio-pci with "
+                                 "disable_idle_d3=1"
+                               : ""),
+                      "all_ones");
 }
 
 // sweep.cpu's choice for this device: its NUMA node and local CPUs come from sysfs (the
@@ -62,7 +70,7 @@ DeviceRun measure_bar(Bar& bar, const DeviceSpec& spec, const Clock& clock, cons
       if (bar.faulted()) throw DeviceError("a write-verify access raised SIGBUS: the device was removed", "bus_error");
     }
     run.sweep = run_sweep(bar, clock, spec, cancel);
-    check_not_all_ones(run.sweep);
+    check_not_all_ones(run.sweep, spec.backend);
   } catch (const DeviceError& e) {
     run.error = e.what();
     run.error_reason = e.reason();

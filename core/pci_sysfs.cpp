@@ -98,6 +98,17 @@ std::vector<std::string> PciSysfs::group_devices(const std::string& group) const
 
 bool PciSysfs::iommu_enabled() const { return !list_dir(root_ + "/kernel/iommu_groups").empty(); }
 
+std::string PciSysfs::lockdown_mode() const {
+  auto t = read_text(root_ + "/kernel/security/lockdown");  // "none [integrity] confidentiality"
+  if (!t) return "";
+  auto open = t->find('['), close = t->find(']');
+  return open != std::string::npos && close > open ? t->substr(open + 1, close - open - 1) : "";
+}
+
+std::string PciSysfs::reset_methods(const std::string& address) const {
+  return read_text(device_dir(address) + "/reset_method").value_or("");
+}
+
 std::vector<PciResource> PciSysfs::resources(const std::string& address) const {
   std::vector<PciResource> out;
   std::ifstream in(device_dir(address) + "/resource");

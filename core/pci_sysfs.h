@@ -35,6 +35,11 @@ class PciSysfs {
   // Addresses of every device in the IOMMU group.
   std::vector<std::string> group_devices(const std::string& group) const;
   bool iommu_enabled() const;  // /sys/kernel/iommu_groups has entries
+  // The active kernel lockdown mode from <root>/kernel/security/lockdown ("none", "integrity",
+  // "confidentiality"); empty when unknown (securityfs not mounted, no lockdown LSM).
+  std::string lockdown_mode() const;
+  // The device's reset methods (<dev>/reset_method, e.g. "flr bus"); empty when it has none.
+  std::string reset_methods(const std::string& address) const;
   std::vector<PciResource> resources(const std::string& address) const;
   PciInfo info(const std::string& address) const;
   // The device's NUMA node (nullopt when sysfs says -1 or nothing) and the CPUs local to it

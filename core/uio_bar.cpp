@@ -47,16 +47,24 @@ std::unique_ptr<Bar> open_uio_bar(const DeviceSpec& spec, const PciSysfs& sysfs,
   for (int k = 0; access((maps + "/map" + std::to_string(k)).c_str(), F_OK) == 0; ++k) {
     const std::string m = maps + "/map" + std::to_string(k);
     if (read_hex(m + "/addr") + read_hex(m + "/offset") != res.start) continue;
+    // uio_pci_generic's map size already counts the BAR's offset in its first page (size =
+    // page-rounded offset + BAR size), and uio refuses a longer mapping with EINVAL.
     const uint64_t map_size = read_hex(m + "/size"), offset = read_hex(m + "/offset");
+    if (offset + res.size() > map_size)
+      throw DeviceError("uio: " + m + " is " + hex(map_size) + " bytes, too small for BAR" + std::to_string(spec.bar) +
+                        " (" + hex(res.size()) + " bytes at offset " + hex(offset) + ")");
     const std::string path = dev_root + "/" + node;
+    const MapAccess access = map_access_for(spec);
     auto [fd, map] = map_file("uio", path, static_cast<uint64_t>(k) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)),
-                              map_size + offset, false);
+                              map_size, false, access);
     BarProperties p;
     p.size = res.size();
     p.prefetchable = res.prefetchable();
     p.is_64bit = res.is_64bit();
-    p.description = path + " map" + std::to_string(k) + " (BAR" + std::to_string(spec.bar) + " at " + hex(res.start) + ")";
-    return std::make_unique<MmapBar>(std::move(fd), std::move(map), offset, p, sysfs_presence("uio", dir));
+    p.description = path + " map" + std::to_string(k) + " (BAR" + std::to_string(spec.bar) + " at " + hex(res.start) + ")" +
+                    (access == MapAccess::kReadOnly ? " (read-only)" : "");
+    return std::make_unique<MmapBar>(std::move(fd), std::move(map), offset, p, sysfs_presence("uio", dir),
+                                     access == MapAccess::kReadWrite);
   }
   // uio_pci_generic maps only 32-bit non-prefetchable memory BARs; sysfs works while it is bound.
   auto bar = open_sysfs_bar(spec, sysfs);

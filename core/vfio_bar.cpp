@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <functional>
 
 #include "core/bar_checks.h"
 #include "core/hex.h"
@@ -22,16 +23,22 @@ std::string errno_text() { return std::strerror(errno); }
 
 UniqueFd open_node(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
-  if (!fd) throw DeviceError(open_error("vfio", path, errno));
-  return fd;
+  if (fd) return fd;
+  const int err = errno;
+  if (err == EBUSY && path.find("/vfio/vfio") == std::string::npos)  // a group node: held elsewhere
+    throw DeviceError("vfio: cannot open " + path + ": " + std::strerror(err) + " (another process holds this IOMMU group: "
+                      "a VM, another exporter, or a second copy of this one; a group can be open in one process at a "
+                      "time, so measure all devices of one group from one exporter)");
+  if ((err == EPERM || err == EACCES) && path.find("noiommu-") != std::string::npos)
+    throw DeviceError(open_error("vfio", path, err) + "; a no-IOMMU group also needs CAP_SYS_RAWIO");
+  throw DeviceError(open_error("vfio", path, err));
 }
 
-// The group node and whether it is a no-IOMMU group.
-std::pair<UniqueFd, bool> open_group(const std::string& dev_root, const std::string& group) {
+// The group's node: /dev/vfio/N, or /dev/vfio/noiommu-N on a host in no-IOMMU mode.
+std::pair<std::string, bool> group_node(const std::string& dev_root, const std::string& group) {
   const std::string normal = dev_root + "/vfio/" + group, noiommu = dev_root + "/vfio/noiommu-" + group;
-  if (access(normal.c_str(), F_OK) == 0) return {open_node(normal), false};
-  if (access(noiommu.c_str(), F_OK) == 0) return {open_node(noiommu), true};
-  return {open_node(normal), false};  // fails with the usual hint
+  if (access(normal.c_str(), F_OK) != 0 && access(noiommu.c_str(), F_OK) == 0) return {noiommu, true};
+  return {normal, false};  // a missing node fails to open with the usual hint
 }
 
 std::string group_members(const PciSysfs& sysfs, const std::string& group, const std::string& self) {
@@ -81,7 +88,62 @@ std::vector<std::pair<uint64_t, uint64_t>> mmappable_areas(const std::vector<cha
   return {{0, info->size}};
 }
 
+// Opens the group `node` into a new container with an IOMMU set; `others` lists the group's other
+// devices for the not-viable error.
+std::shared_ptr<VfioGroup> open_group(const std::string& dev_root, const std::string& node, bool noiommu,
+                                      const std::function<std::string()>& others) {
+  auto g = std::make_shared<VfioGroup>();
+  g->noiommu = noiommu;
+  g->container = open_node(dev_root + "/vfio/vfio");
+  int c = g->container.get();
+  if (ioctl(c, VFIO_GET_API_VERSION) != VFIO_API_VERSION) fail("the kernel's VFIO API version is not " + std::to_string(VFIO_API_VERSION));
+  g->group = open_node(node);
+  vfio_group_status status{sizeof(status), 0};
+  if (ioctl(g->group.get(), VFIO_GROUP_GET_STATUS, &status) != 0) fail("VFIO_GROUP_GET_STATUS failed: " + errno_text());
+  if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
+    fail("IOMMU group " + node.substr(node.rfind('/') + 1) + " is not viable: every device in it must be bound to "
+         "vfio-pci or to no driver; the others are: " + others());
+  }
+  if (ioctl(g->group.get(), VFIO_GROUP_SET_CONTAINER, &c) != 0) fail("VFIO_GROUP_SET_CONTAINER failed: " + errno_text());
+  int iommu_type = noiommu ? VFIO_NOIOMMU_IOMMU
+                   : ioctl(c, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) > 0 ? VFIO_TYPE1v2_IOMMU
+                                                                           : VFIO_TYPE1_IOMMU;
+  if (ioctl(c, VFIO_SET_IOMMU, iommu_type) != 0) {
+    fail("VFIO_SET_IOMMU failed: " + errno_text() +
+         (errno == EPERM ? " (no interrupt remapping: load vfio_iommu_type1 with allow_unsafe_interrupts=1 if you accept that)" : ""));
+  }
+  return g;
+}
+
+// What opening the device did to it, from VFIO_DEVICE_GET_INFO: the RESET flag says vfio-pci's
+// function reset on open worked (and will be repeated on close).
+std::string reset_warning(int device, const PciSysfs& sysfs, const std::string& address) {
+  vfio_device_info info{};
+  info.argsz = sizeof(info);
+  const bool reset_works = ioctl(device, VFIO_DEVICE_GET_INFO, &info) == 0 && (info.flags & VFIO_DEVICE_FLAGS_RESET);
+  const std::string methods = sysfs.reset_methods(address);
+  if (reset_works)
+    return "vfio-pci reset " + address + " when it was opened (reset method: " + (methods.empty() ? "?" : methods) +
+           ") and resets it again when it is closed: the device loses any state a driver or firmware set up";
+  return "vfio-pci disabled and re-enabled " + address + " when it was opened (it has no usable function reset" +
+         (methods.empty() ? "" : "; reset_method: " + methods) + ") and restores its saved config space when it is "
+         "closed; a bus reset may follow once no device behind the bus is open";
+}
+
 }  // namespace
+
+VfioGroupTable& VfioGroupTable::process() {
+  static VfioGroupTable table;
+  return table;
+}
+
+std::shared_ptr<VfioGroup> VfioGroupTable::acquire(const std::string& node, const Opener& open) {
+  std::lock_guard lock(mu_);
+  if (auto held = open_[node].lock()) return held;
+  auto g = open();
+  open_[node] = g;
+  return g;
+}
 
 std::unique_ptr<VfioBar> VfioBar::open(const DeviceSpec& spec, const PciSysfs& sysfs, const std::string& dev_root) {
   PciResource res = require_memory_bar(sysfs, spec);
@@ -90,33 +152,20 @@ std::unique_ptr<VfioBar> VfioBar::open(const DeviceSpec& spec, const PciSysfs& s
   if (group.empty()) {
     fail(spec.address + " has no IOMMU group" +
          (sysfs.iommu_enabled() ? std::string("")
-                                : ": the IOMMU is off (" + sysfs.root() + "/kernel/iommu_groups is empty); boot with "
-                                  "intel_iommu=on or amd_iommu=on and enable VT-d/AMD-Vi in the firmware"));
+                                : ": the IOMMU is off (" + sysfs.root() + "/kernel/iommu_groups is empty); enable VT-d/AMD-Vi "
+                                  "in the firmware and, on Intel, boot with intel_iommu=on (AMD-Vi is on by default "
+                                  "unless amd_iommu=off or iommu=off is given)"));
   }
   std::unique_ptr<VfioBar> bar(new VfioBar);
   bar->device_dir_ = sysfs.device_dir(spec.address);
-  bar->container_ = open_node(dev_root + "/vfio/vfio");
-  int c = bar->container_.get();
-  if (ioctl(c, VFIO_GET_API_VERSION) != VFIO_API_VERSION) fail("the kernel's VFIO API version is not " + std::to_string(VFIO_API_VERSION));
-  auto [group_fd, noiommu] = open_group(dev_root, group);
-  bar->group_ = std::move(group_fd);
-  vfio_group_status status{sizeof(status), 0};
-  if (ioctl(bar->group_.get(), VFIO_GROUP_GET_STATUS, &status) != 0) fail("VFIO_GROUP_GET_STATUS failed: " + errno_text());
-  if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-    fail("IOMMU group " + group + " is not viable: every device in it must be bound to vfio-pci or to no driver; "
-         "the others are: " + group_members(sysfs, group, spec.address));
-  }
-  if (ioctl(bar->group_.get(), VFIO_GROUP_SET_CONTAINER, &c) != 0) fail("VFIO_GROUP_SET_CONTAINER failed: " + errno_text());
-  int iommu_type = noiommu ? VFIO_NOIOMMU_IOMMU
-                   : ioctl(c, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) > 0 ? VFIO_TYPE1v2_IOMMU
-                                                                           : VFIO_TYPE1_IOMMU;
-  if (ioctl(c, VFIO_SET_IOMMU, iommu_type) != 0) {
-    fail("VFIO_SET_IOMMU failed: " + errno_text() +
-         (errno == EPERM ? " (no interrupt remapping: load vfio_iommu_type1 with allow_unsafe_interrupts=1 if you accept that)" : ""));
-  }
-  int device = ioctl(bar->group_.get(), VFIO_GROUP_GET_DEVICE_FD, spec.address.c_str());
+  auto [node, noiommu] = group_node(dev_root, group);
+  bar->group_ = VfioGroupTable::process().acquire(
+      node, [&] { return open_group(dev_root, node, noiommu, [&] { return group_members(sysfs, group, spec.address); }); });
+  int device = ioctl(bar->group_->group.get(), VFIO_GROUP_GET_DEVICE_FD, spec.address.c_str());
   if (device < 0) fail("VFIO_GROUP_GET_DEVICE_FD " + spec.address + " failed: " + errno_text());
   bar->device_ = UniqueFd(device);
+  bar->writable_ = spec.writes.enabled;
+  bar->props_.warnings.push_back(reset_warning(device, sysfs, spec.address));
 
   std::vector<char> buf = region_info(device, VFIO_PCI_BAR0_REGION_INDEX + spec.bar);
   const auto* info = reinterpret_cast<const vfio_region_info*>(buf.data());
@@ -130,15 +179,15 @@ std::unique_ptr<VfioBar> VfioBar::open(const DeviceSpec& spec, const PciSysfs& s
                     : bar->whole_map_                           ? "mmap"
                     : bar->areas_.empty()                       ? "pread/pwrite (the region cannot be mmap()ed)"
                                                                 : "mmap where the sparse-mmap areas allow, pread/pwrite elsewhere";
-  bar->props_.description = "vfio " + dev_root + "/vfio/" + (noiommu ? "noiommu-" : "") + group + " region " +
-                            std::to_string(spec.bar) + " at fd offset " + hex(info->offset) + ", " + how;
+  bar->props_.description = "vfio " + node + " region " + std::to_string(spec.bar) + " at fd offset " + hex(info->offset) +
+                            ", " + how + (spec.writes.enabled ? "" : " (read-only)");
   return bar;
 }
 
 void VfioBar::map_areas(const std::vector<std::pair<uint64_t, uint64_t>>& areas) {
   for (auto [offset, size] : areas) {
     if (size == 0) continue;
-    void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, device_.get(),
+    void* p = mmap(nullptr, size, writable_ ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, device_.get(),
                    static_cast<off_t>(region_offset_ + offset));
     if (p == MAP_FAILED) fail("mmap of BAR area " + hex(offset) + "+" + hex(size) + " failed: " + errno_text());
     areas_.push_back({offset, UniqueMapping(p, size), std::make_unique<BusErrorGuard>(p, size)});
@@ -158,6 +207,7 @@ uint64_t VfioBar::load(uint64_t offset, unsigned width) {
 }
 
 void VfioBar::store(uint64_t offset, unsigned width, uint64_t value) {
+  if (!writable_) throw DeviceError(props_.description + ": write refused: the BAR was opened read-only (writes disabled)");
   if (volatile std::byte* p = mapped(offset, width)) return mmio::store(p, 0, width, value);
   pwrite_exact(device_.get(), region_offset_ + offset, width, value, "vfio");
 }

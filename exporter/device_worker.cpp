@@ -5,12 +5,18 @@
 #include "core/open_bar.h"
 #include "core/measure.h"
 #include "exporter/log.h"
+#include "exporter/once.h"
 
 namespace pcie_bar {
 
 namespace {
 
 constexpr std::chrono::milliseconds kFirstBackoff{1000};
+// Closing a vfio device and opening it again are two resets (vfio-pci resets it on the last
+// close and the first open): after a failed run a vfio device is reopened after a minute at the
+// earliest, then after 2, 4, ... minutes up to an hour (or the sweep interval, if longer).
+constexpr std::chrono::milliseconds kVfioReopenBackoff{60'000};
+constexpr std::chrono::milliseconds kVfioMaxBackoff{3'600'000};
 
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -45,8 +51,8 @@ bool DeviceWorker::try_open() {
     metrics_->record_opened(bar->properties(), device_info(spec_));
     recorded_();
     bar_ = std::move(bar);
-    backoff_ = std::chrono::milliseconds(0);
     log_event(LogLevel::kInfo, "device opened", {{"device", spec_.name}, {"bar", bar_->properties().description}});
+    log_device_warnings(spec_.name, bar_->properties());
     return true;
   } catch (const std::exception& e) {  // not only DeviceError: nothing may escape this thread
     metrics_->record_failure("open");
@@ -85,11 +91,14 @@ void DeviceWorker::run_once() {
   if (!run.error.empty()) {
     metrics_->record_failure(run.error_reason);
     recorded_();
-    log_event(LogLevel::kError, "run failed; reopening",
-              {{"device", spec_.name}, {"reason", run.error_reason}, {"err", run.error}});
     bar_.reset();
+    if (spec_.backend == Backend::kVfio) backoff_ = std::max(backoff_, kVfioReopenBackoff / 2);  // doubled next
+    log_event(LogLevel::kError, "run failed; reopening",
+              {{"device", spec_.name}, {"reason", run.error_reason}, {"err", run.error},
+               {"retry_in", std::to_string(peek_backoff().count() / 1000) + "s"}});
     return;
   }
+  backoff_ = std::chrono::milliseconds(0);  // only a good run ends the backoff: a device that opens but fails each run keeps backing off
   run.info = device_info(spec_);  // AER counters and link state change while the device stays open
   metrics_->record_run(run, unix_now());
   recorded_();
@@ -102,8 +111,15 @@ bool DeviceWorker::sleep_for(std::chrono::milliseconds d) {
   return !wake_.wait_for(lock, d, [this] { return stop_.load(); });
 }
 
+std::chrono::milliseconds DeviceWorker::peek_backoff() const {
+  const auto cap = std::max(spec_.sweep.interval, spec_.backend == Backend::kVfio && backoff_ >= kVfioReopenBackoff / 2
+                                                      ? kVfioMaxBackoff
+                                                      : kFirstBackoff);
+  return backoff_.count() == 0 ? kFirstBackoff : std::min(backoff_ * 2, cap);
+}
+
 std::chrono::milliseconds DeviceWorker::next_backoff() {
-  backoff_ = backoff_.count() == 0 ? kFirstBackoff : std::min(backoff_ * 2, std::max(spec_.sweep.interval, kFirstBackoff));
+  backoff_ = peek_backoff();
   return backoff_;
 }
 

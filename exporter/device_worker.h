@@ -1,7 +1,9 @@
 #pragma once
 // One thread per device: opens the BAR, runs probes and sweep every sweep.interval (with
 // jitter, so devices on one host do not sweep in lockstep), records the results, and retries
-// with exponential backoff when the device cannot be opened or fails mid-run.
+// with exponential backoff when the device cannot be opened or fails mid-run. A vfio device is
+// reset by every close and reopen, so after a failed run it is reopened after a minute at the
+// earliest (doubling up to an hour), never in a tight loop.
 
 #include <atomic>
 #include <chrono>
@@ -45,6 +47,7 @@ class DeviceWorker {
   // Sleeps up to `d`; returns false when stop() was called meanwhile.
   bool sleep_for(std::chrono::milliseconds d);
   std::chrono::milliseconds next_backoff();
+  std::chrono::milliseconds peek_backoff() const;  // what next_backoff() will return
   std::chrono::milliseconds jittered_interval();
 
   DeviceSpec spec_;  // fitted to the BAR once opened (command-line defaults only)

@@ -1,5 +1,6 @@
 #include "exporter/once.h"
 
+#include "exporter/log.h"
 #include "exporter/report.h"
 
 namespace pcie_bar {
@@ -10,7 +11,10 @@ int run_once(const CliOptions& cli, const std::vector<DeviceSpec>& devices, std:
   report.clock_source = clock.source_name();
   report.clock_fallback_reason = clock.fallback_reason();
   report.clock_overhead_seconds = clock.overhead_seconds();
-  for (const DeviceSpec& spec : devices) report.devices.push_back(measure_device(spec, clock));
+  for (const DeviceSpec& spec : devices) {
+    report.devices.push_back(measure_device(spec, clock));
+    log_device_warnings(spec.name, report.devices.back().bar);
+  }
 
   switch (cli.output) {
     case OutputFormat::kTable: write_table(report, out); break;
@@ -18,6 +22,10 @@ int run_once(const CliOptions& cli, const std::vector<DeviceSpec>& devices, std:
     case OutputFormat::kCsv: write_csv(report, out); break;
   }
   return exit_code_for(report.devices);
+}
+
+void log_device_warnings(const std::string& device, const BarProperties& bar) {
+  for (const std::string& w : bar.warnings) log_event(LogLevel::kWarn, "device warning", {{"device", device}, {"warning", w}});
 }
 
 int exit_code_for(const std::vector<DeviceRun>& runs) {

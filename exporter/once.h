@@ -15,6 +15,10 @@ enum ExitCode : int { kExitOk = 0, kExitCheckFailed = 1, kExitUsage = 2, kExitDe
 // R+W compare failed, else 0.
 int run_once(const CliOptions& cli, const std::vector<DeviceSpec>& devices, std::ostream& out);
 
+// Logs (warn) what opening the device's BAR did or risks (BarProperties::warnings): a reset by
+// vfio-pci, registers a live driver owns.
+void log_device_warnings(const std::string& device, const BarProperties& bar);
+
 // The exit code for a set of completed runs, as run_once returns it.
 int exit_code_for(const std::vector<DeviceRun>& runs);
 

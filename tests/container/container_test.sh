@@ -3,7 +3,11 @@
 #  1. build docker/Dockerfile (base image made locally with debootstrap when missing),
 #  2. run it, scrape it over loopback, check the health check, and `podman stop` it (exit 0, < 2 s),
 #  3. bring up docker/compose.yaml (exporter + Prometheus; Grafana's image cannot be pulled here)
-#     and ask Prometheus whether the exporter is up and the alert rules are loaded.
+#     and ask Prometheus whether the exporter is up and the alert rules are loaded,
+#  4. least privilege (issue 19): no real PCI device may be passed here, so a fake device directory
+#     mounted read-only over /sys/bus/pci/devices stands in for one: a read-only sysfs run works
+#     with every capability dropped, as nobody, on a read-only mount; a writes-enabled run on the
+#     same mount fails with EROFS (what an O_RDWR open used to do even with writes disabled).
 # Usage: container_test.sh SOURCE_DIR WORK_DIR
 set -euo pipefail
 src=$1 work=$2
@@ -80,4 +84,32 @@ fi
 rules=$(curl -fsS "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/rules")
 [[ $rules == *PcieBarWriteVerifyFailing* ]] || fail "alert rules not loaded"
 echo "Prometheus in compose scrapes the exporter (up=1) with the alert rules loaded"
+
+echo "== least privilege: read-only sysfs run without --privileged"
+fake=$work/fake-pci-devices
+rm -rf "$fake" && mkdir -p "$fake/0000:ff:1f.7"
+dev=$fake/0000:ff:1f.7
+printf '0x00000000fe000000 0x00000000fe000fff 0x0000000000040200\n' > "$dev/resource"
+for i in $(seq 1 12); do printf '0x0000000000000000 0x0000000000000000 0x0000000000000000\n' >> "$dev/resource"; done
+head -c 4096 /dev/zero > "$dev/resource0"
+printf '0x1234\n' > "$dev/vendor"; printf '0x11e8\n' > "$dev/device"; printf '0x00ff00\n' > "$dev/class"
+# Owned by root, writable by root only, like a real resourceN (0600 root; readable by all here so
+# that uid 65534 may read it): a refused write open is then the read-only mount's doing.
+chmod -R a+rX "$dev"; chmod 0644 "$dev"/*
+cat > "$work/writes.yml" <<'YML'
+devices:
+  - {name: rw, backend: sysfs, address: 0000:ff:1f.7, window: {size: 4KiB}, writes: {enabled: true}, verify: [],
+     sweep: {block_sizes: [64], iterations: {read: 10, write: 10, rw: 10}}}
+YML
+chmod a+r "$work/writes.yml"
+ro_run=(podman run --rm --cap-drop=all --security-opt=no-new-privileges --read-only
+        -v "$fake:/sys/bus/pci/devices:ro" -v "$work/writes.yml:/writes.yml:ro")
+out=$("${ro_run[@]}" --user 65534:65534 localhost/pcie_bar_exporter:test --once --output json --backend sysfs 0000:ff:1f.7 2>&1) ||
+  fail "read-only sysfs run failed: $out"
+[[ $out == *'"writes_enabled": false'* && $out == *'resource0 at 0xfe000000 (read-only)'* ]] || fail "not a read-only run: $out"
+echo "read-only sysfs run: ok (no capabilities, uid 65534, read-only mount)"
+# As root (the owner, so file permissions allow the write open), still without any capability.
+set +e; out=$("${ro_run[@]}" localhost/pcie_bar_exporter:test --once --output json --config.file /writes.yml 2>&1); rc=$?; set -e
+[[ $rc == 3 && $out == *'resource0: Read-only file system'* ]] || fail "a writes-enabled run on a read-only mount should fail with EROFS (rc $rc): $out"
+echo "writes-enabled sysfs run on the same mount: refused with EROFS, as expected"
 echo "PASS"

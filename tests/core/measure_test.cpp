@@ -67,6 +67,23 @@ TEST(Measure, ADeviceReadingAllOnesIsDownNotData) {
   EXPECT_NE(run.error.find("every read returned all-ones"), std::string::npos);
 }
 
+TEST(Measure, AllOnesThroughSysfsOrUioMentionsAnIdleVfioDeviceInD3hot) {
+  testing::FakeBar bar(4096, true);
+  std::memset(bar.memory().data(), 0xff, bar.memory().size());
+  DeviceSpec d = quick();
+  d.writes.enabled = false;
+  for (Backend b : {Backend::kSysfs, Backend::kUio}) {
+    d.backend = b;
+    DeviceRun run = measure_bar(bar, d, Clock::calibrate());
+    EXPECT_NE(run.error.find("bound to vfio-pci with no process holding it open, which leaves it powered down in D3hot: "
+                             "measure it with backend vfio, or load vfio-pci with disable_idle_d3=1"),
+              std::string::npos)
+        << run.error;
+  }
+  d.backend = Backend::kVfio;  // vfio-pci wakes the device to D0 when it is opened
+  EXPECT_EQ(measure_bar(bar, d, Clock::calibrate()).error.find("D3hot"), std::string::npos);
+}
+
 TEST(Measure, AllOnesWhereWritesDoNotLandIsDownToo) {
   testing::FakeBar bar(4096);
   bar.all_ones = true;  // loads return all-ones whatever was stored

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "tests/support/fake_sysfs.h"
 
 namespace pcie_bar {
@@ -38,6 +41,19 @@ TEST(PciSysfs, ReadsIdentityDriverGroupAndBars) {
   EXPECT_EQ(info.memory_decoding, true);
   EXPECT_FALSE(info.link.current_speed_gts);
   EXPECT_FALSE(info.aer);
+}
+
+TEST(PciSysfs, ReadsTheLockdownModeAndTheResetMethods) {
+  FakeSysfs fake;
+  fake.add_device("0000:00:11.0", {{0xfebf0000, 4096, 0x40200}});
+  PciSysfs sysfs(fake.root());
+  EXPECT_EQ(sysfs.lockdown_mode(), "");  // securityfs not mounted: unknown
+  EXPECT_EQ(sysfs.reset_methods("0000:00:11.0"), "");
+  std::filesystem::create_directories(fake.root() + "/kernel/security");
+  std::ofstream(fake.root() + "/kernel/security/lockdown") << "none integrity [confidentiality]\n";
+  EXPECT_EQ(sysfs.lockdown_mode(), "confidentiality");
+  fake.set_file("0000:00:11.0", "reset_method", "flr bus");
+  EXPECT_EQ(sysfs.reset_methods("0000:00:11.0"), "flr bus");
 }
 
 TEST(PciSysfs, ReadsLinkAndAerWhenPresent) {

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "tests/support/fake_sysfs.h"
+#include "tests/support/proc_maps.h"
 
 namespace pcie_bar {
 namespace {
@@ -81,6 +82,60 @@ TEST_F(SysfsBarTest, ARemovedDeviceIsNotPresent) {
   EXPECT_NO_THROW(bar->check_present());
   std::filesystem::remove_all(fake.device_dir("0000:00:14.0"));
   EXPECT_THROW(bar->check_present(), DeviceError);
+}
+
+TEST_F(SysfsBarTest, WithWritesDisabledTheFileIsMappedReadOnly) {
+  DeviceSpec ro = sysfs_spec(0);
+  ro.writes.enabled = false;
+  auto bar = open_sysfs_bar(ro, PciSysfs(fake.root()));
+  auto m = testing::mapping_at(bar->mapping());
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->perms, "r--s") << m->path;
+  EXPECT_NE(bar->properties().description.find("(read-only)"), std::string::npos);
+  EXPECT_EQ(bar->load(0x100, 4), 0u);
+  EXPECT_THROW(bar->store(0x100, 4, 1), DeviceError);  // refused, not a SIGSEGV
+
+  auto rw = open_sysfs_bar(sysfs_spec(0), PciSysfs(fake.root()));
+  EXPECT_EQ(testing::mapping_at(rw->mapping())->perms, "rw-s");
+}
+
+TEST_F(SysfsBarTest, ABarALiveDriverOwnsComesWithAWarning) {
+  DeviceSpec ro = sysfs_spec(0);
+  ro.writes.enabled = false;
+  EXPECT_TRUE(open_sysfs_bar(ro, PciSysfs(fake.root()))->properties().warnings.empty());
+  fake.bind("0000:00:14.0", "uio_pci_generic");  // never touches the BARs
+  EXPECT_TRUE(open_sysfs_bar(ro, PciSysfs(fake.root()))->properties().warnings.empty());
+  fake.bind("0000:00:14.0", "nvme");
+  auto warnings = open_sysfs_bar(ro, PciSysfs(fake.root()))->properties().warnings;
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0], "BAR0 of 0000:00:14.0 belongs to the live driver nvme: reads bypass it, can have side effects "
+                         "(clear-on-read status, FIFO pops, doorbells) and race with it");
+  warnings = open_sysfs_bar(sysfs_spec(0), PciSysfs(fake.root()))->properties().warnings;
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("; writes are ENABLED and can corrupt its state or the device's: disable them"), std::string::npos);
+}
+
+TEST_F(SysfsBarTest, MmapRefusalsSayWhyAndWhatToDo) {
+  PciSysfs sysfs(fake.root());
+  const std::string addr = "0000:00:14.0";
+  // CONFIG_IO_STRICT_DEVMEM: pci_mmap_resource returns EINVAL for a BAR a driver has claimed.
+  fake.bind(addr, "nvme");
+  EXPECT_EQ(explain_sysfs_mmap_error(EINVAL, sysfs, addr),
+            "the kernel refuses to map a BAR whose memory a driver has claimed (CONFIG_IO_STRICT_DEVMEM, on in "
+            "Debian's and most distributions' kernels); 0000:00:14.0 is bound to nvme: boot the host with "
+            "iomem=relaxed to allow it, or use backend vfio (or uio) with the device bound to vfio-pci "
+            "(uio_pci_generic) and no other user");
+  // Lockdown: EPERM for every resourceN mmap.
+  std::filesystem::create_directories(fake.root() + "/kernel/security");
+  std::ofstream(fake.root() + "/kernel/security/lockdown") << "none [integrity] confidentiality\n";
+  EXPECT_EQ(explain_sysfs_mmap_error(EPERM, sysfs, addr),
+            "the kernel is in lockdown mode 'integrity' (Secure Boot, or lockdown= on the command line), which refuses "
+            "every mmap of a PCI resource file; use backend vfio or uio instead");
+  std::ofstream(fake.root() + "/kernel/security/lockdown") << "[none] integrity confidentiality\n";
+  EXPECT_NE(explain_sysfs_mmap_error(EPERM, sysfs, addr).find("not locked down: a security policy"), std::string::npos);
+  std::filesystem::remove(fake.root() + "/kernel/security/lockdown");
+  EXPECT_NE(explain_sysfs_mmap_error(EPERM, sysfs, addr).find("if the kernel is locked down (Secure Boot"), std::string::npos);
+  EXPECT_EQ(explain_sysfs_mmap_error(ENOMEM, sysfs, addr), "");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/fake_sysfs.h"
+#include "tests/support/proc_maps.h"
 
 namespace pcie_bar {
 namespace {
@@ -56,6 +57,39 @@ TEST_F(UioBarTest, RefusesAWrongDriverAndTheSyscallMethod) {
   DeviceSpec s = spec(2);
   s.access.method = AccessMethod::kSyscall;
   EXPECT_THROW(open_uio_bar(s, PciSysfs(fake.root()), fake.dev_root()), DeviceError);
+}
+
+TEST_F(UioBarTest, WithWritesDisabledDevUioIsMappedReadOnly) {
+  DeviceSpec ro = spec(2);
+  ro.writes.enabled = false;
+  auto bar = open_uio_bar(ro, PciSysfs(fake.root()), fake.dev_root());
+  auto m = testing::mapping_at(bar->mapping());
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->perms, "r--s");
+  EXPECT_NE(m->path.find("/dev/uio3"), std::string::npos) << m->path;
+  EXPECT_THROW(bar->store(0, 4, 1), DeviceError);
+  auto rw = open_uio_bar(spec(2), PciSysfs(fake.root()), fake.dev_root());
+  EXPECT_EQ(testing::mapping_at(rw->mapping())->perms, "rw-s");
+}
+
+TEST(UioBar, ASubPageBarNotAlignedToAPageMapsOnlyTheMapsSize) {
+  // ivshmem-like 256-byte register BAR at 0x...100: uio_pci_generic's map is the page holding
+  // it (offset 0x100, size one page). Mapping offset + size would ask for more than the map and
+  // uio refuses that with EINVAL.
+  FakeSysfs fake;
+  const std::string addr = "0000:00:13.0";
+  fake.add_device(addr, {{0xfebf1100, 256, 0x40200}});
+  fake.bind(addr, "uio_pci_generic");
+  fake.add_uio(addr, 0, {0});
+  DeviceSpec d;
+  d.backend = Backend::kUio;
+  d.address = addr;
+  auto bar = open_uio_bar(d, PciSysfs(fake.root()), fake.dev_root());
+  EXPECT_EQ(bar->size(), 256u);
+  auto m = testing::mapping_at(bar->mapping());
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->size(), static_cast<uint64_t>(sysconf(_SC_PAGESIZE)));
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(bar->mapping()) - m->start, 0x100u);  // the BAR starts at the map's offset
 }
 
 }  // namespace

@@ -44,8 +44,8 @@ TEST(VfioBar, NoGroupWithTheIommuOffSaysHowToTurnItOn) {
   fake.add_device(kAddr, {{0xfea00000, 1 << 20, 0x40200}});
   fake.bind(kAddr, "vfio-pci");
   EXPECT_EQ(error_of(fake), "vfio: 0000:00:10.0 has no IOMMU group: the IOMMU is off (" + fake.root() +
-                                "/kernel/iommu_groups is empty); boot with intel_iommu=on or amd_iommu=on and enable "
-                                "VT-d/AMD-Vi in the firmware");
+                                "/kernel/iommu_groups is empty); enable VT-d/AMD-Vi in the firmware and, on Intel, boot "
+                                "with intel_iommu=on (AMD-Vi is on by default unless amd_iommu=off or iommu=off is given)");
 }
 
 TEST(VfioBar, MissingVfioNodeIsAnOpenErrorWithAHint) {
@@ -56,6 +56,40 @@ TEST(VfioBar, MissingVfioNodeIsAnOpenErrorWithAHint) {
   EXPECT_EQ(error_of(fake), "vfio: cannot open " + fake.dev_root() +
                                 "/vfio/vfio: No such file or directory (is the driver loaded and the device bound? see: "
                                 "pcie_bar_exporter setup)");
+}
+
+TEST(VfioGroupTable, DevicesOfOneGroupShareItsContainerWhileAnyHoldsIt) {
+  // Two functions of one multi-function device in one IOMMU group: the kernel lets the group
+  // node be opened once (EBUSY for a second open), so the second device must reuse the first's.
+  VfioGroupTable table;
+  int opens = 0;
+  auto open = [&] {
+    ++opens;
+    return std::make_shared<VfioGroup>();
+  };
+  auto fn0 = table.acquire("/dev/vfio/7", open);
+  auto fn1 = table.acquire("/dev/vfio/7", open);
+  EXPECT_EQ(fn0, fn1);
+  EXPECT_EQ(opens, 1);
+  auto other = table.acquire("/dev/vfio/8", open);
+  EXPECT_NE(other, fn0);
+  EXPECT_EQ(opens, 2);
+  fn0.reset();
+  fn1.reset();  // the last holder closed group 7: the next device opens it afresh
+  auto again = table.acquire("/dev/vfio/7", open);
+  EXPECT_EQ(opens, 3);
+}
+
+TEST(VfioGroupTable, AFailedOpenLeavesNothingBehind) {
+  VfioGroupTable table;
+  EXPECT_THROW(table.acquire("/dev/vfio/7", []() -> std::shared_ptr<VfioGroup> { throw DeviceError("busy"); }),
+               DeviceError);
+  int opens = 0;
+  table.acquire("/dev/vfio/7", [&] {
+    ++opens;
+    return std::make_shared<VfioGroup>();
+  });
+  EXPECT_EQ(opens, 1);
 }
 
 }  // namespace

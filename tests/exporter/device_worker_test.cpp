@@ -104,6 +104,50 @@ TEST(DeviceWorker, AFailingRunMarksTheDeviceDownAndReopens) {
   EXPECT_EQ(errors.label[1].value, "io");
 }
 
+TEST(DeviceWorker, AFailedVfioRunIsNotReopenedForAMinuteAsEachReopenResetsTheDevice) {
+  auto spec = quick_spec();
+  spec.backend = Backend::kVfio;
+  spec.sweep.interval = std::chrono::seconds(2);
+  auto metrics = std::make_shared<DeviceMetrics>(spec);
+  std::mutex sweep_lock;
+  std::atomic<int> opens{0};
+  struct GoneBar : testing::FakeBar {
+    using FakeBar::FakeBar;
+    void check_present() const override { throw DeviceError("gone"); }
+  };
+  DeviceWorker w(spec, metrics, clock_for_tests(), sweep_lock, [&](const DeviceSpec&) {
+    ++opens;
+    return std::make_unique<GoneBar>(65536, true);
+  });
+  ::testing::internal::CaptureStderr();
+  w.open_now();
+  w.start();
+  ASSERT_TRUE(eventually([&] { return metrics->first_run_done(); }));
+  std::this_thread::sleep_for(2500ms);  // a sim or sysfs device is reopened after 1 s
+  w.stop();
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(opens.load(), 1);
+  EXPECT_NE(log.find("retry_in=60s"), std::string::npos) << log;
+}
+
+TEST(DeviceWorker, OpenWarningsAreLogged) {
+  auto metrics = std::make_shared<DeviceMetrics>(quick_spec());
+  std::mutex sweep_lock;
+  DeviceWorker w(quick_spec(), metrics, clock_for_tests(), sweep_lock, [&](const DeviceSpec&) {
+    struct WarnedBar : testing::FakeBar {
+      explicit WarnedBar(uint64_t size) : FakeBar(size, true) { props_.warnings = {"vfio-pci reset the device"}; }
+      const BarProperties& properties() const override { return props_; }
+      BarProperties props_ = FakeBar::properties();
+    };
+    return std::make_unique<WarnedBar>(65536);
+  });
+  ::testing::internal::CaptureStderr();
+  w.open_now();
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(log.find("level=warn msg=\"device warning\" device=sim0 warning=\"vfio-pci reset the device\""), std::string::npos)
+      << log;
+}
+
 TEST(DeviceWorker, AnyExceptionFromADeviceIsAFailureNotACrash) {
   auto metrics = std::make_shared<DeviceMetrics>(quick_spec());
   std::mutex sweep_lock;

@@ -99,13 +99,16 @@ void FakeSysfs::add_uio(const std::string& address, int n, const std::vector<uns
   const long page = sysconf(_SC_PAGESIZE);
   uint64_t file_size = 0;
   for (std::size_t k = 0; k < bar_indexes.size(); ++k) {
+    // As uio_pci_generic sets them: the page holding the BAR's start, the BAR's offset in that
+    // page, and a size counting that offset, rounded up to whole pages.
     const FakeBarSpec& b = bars.at(bar_indexes[k]);
-    uint64_t size = (b.size + static_cast<uint64_t>(page) - 1) / static_cast<uint64_t>(page) * static_cast<uint64_t>(page);
+    const uint64_t upage = static_cast<uint64_t>(page), offset = b.start % upage;
+    uint64_t size = (offset + b.size + upage - 1) / upage * upage;
     fs::path m = maps / ("map" + std::to_string(k));
     fs::create_directories(m);
-    std::ofstream(m / "addr") << hex(b.start) << "\n";
+    std::ofstream(m / "addr") << hex(b.start - offset) << "\n";
     std::ofstream(m / "size") << hex(size) << "\n";
-    std::ofstream(m / "offset") << "0x0\n";
+    std::ofstream(m / "offset") << hex(offset) << "\n";
     file_size = std::max(file_size, k * static_cast<uint64_t>(page) + size);
   }
   std::ofstream f(dir_ / "dev" / node, std::ios::binary);

@@ -27,8 +27,9 @@ class FakeSysfs {
   void set_file(const std::string& address, const std::string& name, const std::string& content);
   void bind(const std::string& address, const std::string& driver);
   void set_iommu_group(const std::string& address, const std::string& group);
-  // uio node `uioN` for the device, with one map per BAR index given (in that order), and a
-  // /dev/uioN file big enough to mmap every map at N*pagesize.
+  // uio node `uioN` for the device, with one map per BAR index given (in that order; addr, offset
+  // and size as uio_pci_generic sets them), and a /dev/uioN file big enough to mmap every map at
+  // N*pagesize.
   void add_uio(const std::string& address, int n, const std::vector<unsigned>& bar_indexes);
   std::filesystem::path device_dir(const std::string& address) const;
 

@@ -84,7 +84,32 @@ run uio_bochs_bar0 $x --config.file /cfg/uio_bochs_bar0.yml --once --output json
 run bench_paths_uio $x --config.file /cfg/bench_paths_uio.yml --once --output json
 # sysfs resourceN on a device with no driver, and on the edu while vfio-pci holds it.
 run sysfs_testdev $x --config.file /cfg/sysfs_testdev.yml --once --output json
+# --- Issue 19 (access): one service measures both functions of a multi-function device (one
+# IOMMU group, one container), a read-only run holds only r--s BAR mappings on vfio, sysfs and uio,
+# sysfs on a BAR vfio-pci has claimed is refused with the reason (CONFIG_IO_STRICT_DEVMEM), and
+# sysfs on a BAR a live driver owns comes with a warning. Runs while edu is on vfio-pci and
+# bochs-display on uio_pci_generic.
+MF0=0000:00:18.0 MF1=0000:00:18.1
+run mf_groups sh -c "basename \$(readlink /sys/bus/pci/devices/$MF0/iommu_group); basename \$(readlink /sys/bus/pci/devices/$MF1/iommu_group)"
+run setup_vfio_mf0 $x setup $MF0 --driver vfio-pci
+run setup_vfio_mf1 $x setup $MF1 --driver vfio-pci
+ifconfig lo 127.0.0.1 up
+$x --config.file /cfg/readonly_service.yml --web.listen-address=127.0.0.1:9842 >/tmp/svc.out 2>/tmp/svc.err &
+svc=$!
+run service_ready sh -c 'for i in $(seq 1 120); do wget -q -O /dev/null http://127.0.0.1:9842/-/ready 2>/dev/null && break; sleep 1; done; wget -q -O- http://127.0.0.1:9842/metrics | grep "^pcie_bar_device_up"'
+run service_maps sh -c "grep -E 'resource|uio|vfio' /proc/$svc/maps"
+run sysfs_on_claimed_bar $x --once --output json --backend sysfs $MF0
+run sysfs_driver_owned $x --once --output json --backend sysfs $EDU
+kill $svc; wait $svc
+run service_log cat /tmp/svc.err
+# --- end of issue 19 (access) block
 run restore_edu $x setup --restore $EDU
 run driver_after_restore sh -c "basename \$(readlink /sys/bus/pci/devices/$EDU/driver 2>/dev/null) 2>/dev/null || echo none"
+# --- Issue 19 (access): under kernel lockdown every resourceN mmap is refused (EPERM). Lockdown
+# cannot be lifted once set, so this block must stay the last one before @@ALL-DONE.
+mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+run lockdown_on sh -c "echo integrity > /sys/kernel/security/lockdown; cat /sys/kernel/security/lockdown"
+run sysfs_under_lockdown $x --once --output json --backend sysfs $TESTDEV
+# --- end of issue 19 (access) lockdown block
 echo "@@ALL-DONE"
 poweroff -f

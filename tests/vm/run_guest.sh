@@ -8,6 +8,7 @@
 #   00:15.0 nvme           a plain NVMe controller, disk WORKDIR/nvme.img (8 MiB minix, made here)
 #   00:16.0 nvme           a controller in an NVMe subsystem (multipath head), disk WORKDIR/nvme_mp.img
 #   00:17.0 pcie-root-port an empty PCIe root port (pcieport), which vfio-pci refuses to bind
+#   00:18.0/.1 edu x2      one multi-function device: two functions in one IOMMU group (no ACS)
 # Usage: run_guest.sh WORKDIR   (writes WORKDIR/serial.log; exits with qemu's status)
 # no_timer_check: under TCG on a busy host the kernel's early check that the timer interrupt
 # arrives through the remapped IO-APIC can time out, and with interrupt remapping on, that is a
@@ -33,4 +34,5 @@ timeout -k 5 "${PCIE_BAR_VM_TIMEOUT:-480}" qemu-system-x86_64 \
   -drive "file=$work/nvme_mp.img,if=none,format=raw,id=nvm_mp" -device nvme,serial=pcie-bar-mp,subsys=nvmsubsys,addr=0x16 \
   -device nvme-ns,drive=nvm_mp \
   -device pcie-root-port,id=rootport,chassis=1,addr=0x17 \
+  -device edu,addr=0x18.0,multifunction=on -device edu,addr=0x18.1 \
   -append "console=ttyS0 quiet loglevel=1 panic=-1 intel_iommu=on no_timer_check"

@@ -284,6 +284,74 @@ TEST_F(Vm, RestoreRefusesWhileAProcessHoldsTheVfioGroup) {
   EXPECT_TRUE(std::regex_search(s.err, std::regex("setup: 0000:00:10\\.0 is in use: pid " + pid +
                                                   " \\(sleep\\) has /dev/vfio/[0-9]+ open; stop that process first")))
       << s.err;
+// --- Issue 19 (access): the scenarios of guest_init.sh's issue 19 blocks.
+
+TEST_F(Vm, TwoFunctionsOfOneIommuGroupAreMeasuredInOneService) {
+  const Scenario& groups = scenario("mf_groups");
+  std::istringstream g(groups.out);
+  std::string g0, g1;
+  g >> g0 >> g1;
+  ASSERT_FALSE(g0.empty()) << groups.out << groups.err;
+  EXPECT_EQ(g0, g1) << "00:18.0 and 00:18.1 should share an IOMMU group";
+  EXPECT_EQ(scenario("setup_vfio_mf0").rc, 0) << scenario("setup_vfio_mf0").err;
+  EXPECT_EQ(scenario("setup_vfio_mf1").rc, 0) << scenario("setup_vfio_mf1").err;
+  const Scenario& up = scenario("service_ready");
+  for (const char* device : {"mf0", "mf1", "testdev", "bochs-regs"})
+    EXPECT_NE(up.out.find("pcie_bar_device_up{device=\"" + std::string(device) + "\"} 1"), std::string::npos)
+        << device << ":\n" << up.out << up.err << scenario("service_log").out;
+  const std::string& log = scenario("service_log").out;
+  EXPECT_EQ(log.find("cannot open device"), std::string::npos) << log;
+}
+
+TEST_F(Vm, AReadOnlyServiceHoldsOnlyReadOnlyBarMappings) {
+  const Scenario& s = scenario("service_maps");
+  std::map<std::string, int> seen;  // backend -> mappings
+  std::istringstream lines(s.out);
+  for (std::string line; std::getline(lines, line);) {
+    const std::string kind = line.find("vfio") != std::string::npos       ? "vfio"
+                             : line.find("/dev/uio") != std::string::npos ? "uio"
+                             : line.find("/resource") != std::string::npos ? "sysfs"
+                                                                            : "";
+    if (kind.empty()) continue;
+    ++seen[kind];
+    EXPECT_NE(line.find(" r--s "), std::string::npos) << line;
+  }
+  EXPECT_EQ(seen["vfio"], 2) << s.out;  // one per edu function
+  EXPECT_EQ(seen["sysfs"], 1) << s.out;
+  EXPECT_EQ(seen["uio"], 1) << s.out;
+}
+
+TEST_F(Vm, VfioSaysItResetTheDevice) {
+  const std::string& log = scenario("service_log").out;
+  EXPECT_TRUE(std::regex_search(log, std::regex("level=warn msg=\"device warning\" device=mf0 warning=\"vfio-pci [a-z -]+ "
+                                                "0000:00:18.0 when it was opened")))
+      << log;
+}
+
+TEST_F(Vm, SysfsOnABarVfioHasClaimedSaysWhyAndWhatToDo) {
+  const Scenario& s = scenario("sysfs_on_claimed_bar");
+  EXPECT_EQ(s.rc, 3) << s.out << s.err;
+  const std::string text = s.out + s.err;
+  EXPECT_NE(text.find("Invalid argument (the kernel refuses to map a BAR whose memory a driver has claimed "
+                      "(CONFIG_IO_STRICT_DEVMEM"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("0000:00:18.0 is bound to vfio-pci: boot the host with iomem=relaxed"), std::string::npos) << text;
+}
+
+TEST_F(Vm, SysfsOnABarALiveDriverOwnsWarns) {
+  const Scenario& s = scenario("sysfs_driver_owned");
+  EXPECT_EQ(s.rc, 0) << s.out << s.err;
+  EXPECT_NE(s.err.find("BAR0 of 0000:00:10.0 belongs to the live driver vfio-pci"), std::string::npos) << s.err;
+}
+
+TEST_F(Vm, SysfsUnderLockdownSaysSo) {
+  EXPECT_NE(scenario("lockdown_on").out.find("[integrity]"), std::string::npos) << scenario("lockdown_on").out
+                                                                               << scenario("lockdown_on").err;
+  const Scenario& s = scenario("sysfs_under_lockdown");
+  EXPECT_EQ(s.rc, 3) << s.out << s.err;
+  EXPECT_NE((s.out + s.err).find("Operation not permitted (the kernel is in lockdown mode 'integrity'"), std::string::npos)
+      << s.out << s.err;
 }
 
 }  // namespace
