@@ -284,6 +284,8 @@ TEST_F(Vm, RestoreRefusesWhileAProcessHoldsTheVfioGroup) {
   EXPECT_TRUE(std::regex_search(s.err, std::regex("setup: 0000:00:10\\.0 is in use: pid " + pid +
                                                   " \\(sleep\\) has /dev/vfio/[0-9]+ open; stop that process first")))
       << s.err;
+}
+
 // --- Issue 19 (access): the scenarios of guest_init.sh's issue 19 blocks.
 
 TEST_F(Vm, TwoFunctionsOfOneIommuGroupAreMeasuredInOneService) {
