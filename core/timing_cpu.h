@@ -2,8 +2,9 @@
 // Which CPU times a device's run (`sweep.cpu`), and pinning the run to it.
 //
 // A run stays on one CPU: a thread the scheduler moves between two stamps reads two CPUs'
-// time-stamp counters, which a VM need not keep in step (on this project's 2-vCPU machine,
-// 3 of 20 unpinned runs had batches reading as taking no time at all; none of 20 pinned ones).
+// clocks, which a VM need not keep in step (on this project's 2-vCPU machine, 3 of 20 unpinned
+// default runs had a batch of hundreds of ops reading as taking no time at all; none of 20
+// pinned ones), and a move costs the moved thread its caches in the middle of a sample.
 // With `auto` that CPU is one local to the device (its NUMA node's), where a non-posted read
 // does not cross the socket interconnect (about 100 ns more per read on a remote socket, as
 // published by pcie-bench).

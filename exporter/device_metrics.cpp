@@ -33,6 +33,10 @@ void DeviceMetrics::declare(MetricFamilies& f) {
   f.declare("pcie_bar_device_up", "1 if the device opened and its last run completed.", MetricType::Gauge);
   f.declare("pcie_bar_device_info", "Identity of the measured device; value 1.", MetricType::Gauge);
   f.declare("pcie_bar_bar_size_bytes", "Size of the measured BAR.", MetricType::Gauge);
+  f.declare("pcie_bar_timing_cpu_info",
+            "The CPU the last run was pinned to (sweep.cpu; cpu=\"none\" when not pinned), the device's NUMA node, "
+            "and whether the CPU is local to it; value 1.",
+            MetricType::Gauge);
   f.declare("pcie_bar_link_speed_transfers_per_second", "PCIe link speed (current and max), in transfers/s.",
             MetricType::Gauge);
   f.declare("pcie_bar_link_width_lanes", "PCIe link width (current and max), in lanes.", MetricType::Gauge);
@@ -77,6 +81,7 @@ void DeviceMetrics::record_run(const DeviceRun& run, double unix_time) {
     s.failures += !v.ok();
   }
   info_ = run.info;
+  timing_cpu_ = run.timing_cpu;
   sweep_seconds_ = run.sweep.wall_seconds;
   last_run_unix_ = unix_time;
   ++runs_success_;
@@ -171,6 +176,14 @@ void DeviceMetrics::collect_device(MetricFamilies& out) const {
              {"class", info_.class_code}, {"revision", info_.revision}, {"driver", info_.driver},
              {"iommu_group", info_.iommu_group}},
             1);
+  if (timing_cpu_) {
+    const TimingCpu& t = *timing_cpu_;
+    out.gauge("pcie_bar_timing_cpu_info",
+              {{"device", spec_.name}, {"cpu", t.cpu < 0 ? "none" : std::to_string(t.cpu)},
+               {"numa_node", t.numa_node ? std::to_string(*t.numa_node) : ""},
+               {"local", t.local_to_device ? "true" : "false"}},
+              1);
+  }
   if (bar_size_)
     out.gauge("pcie_bar_bar_size_bytes", {{"device", spec_.name}, {"bar", std::to_string(spec_.bar)}},
               static_cast<double>(*bar_size_));

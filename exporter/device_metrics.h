@@ -66,6 +66,7 @@ class DeviceMetrics {
   bool first_run_done_ = false;
   std::optional<uint64_t> bar_size_;
   PciInfo info_;
+  std::optional<TimingCpu> timing_cpu_;  // of the last completed run
   std::map<OpKey, LatencySeries> latency_;
   std::map<OpKey, double> throughput_;
   std::map<Op, uint64_t> transferred_bytes_;

@@ -26,6 +26,14 @@ std::string printf_string(const char* fmt, auto... args) {
 }
 
 // The first line says plainly what is being measured, above all when it is not hardware.
+std::string timing_cpu_text(const TimingCpu& t) {
+  std::string node = t.numa_node ? "NUMA node " + std::to_string(*t.numa_node) : "NUMA node unknown";
+  if (t.cpu < 0) return "not pinned (sweep.cpu: none); the device's " + node;
+  return std::to_string(t.cpu) + " (pinned for the run; " +
+         (t.local_to_device ? "local to the device, " + node : "the device's " + node) +
+         (t.note.empty() ? "" : "; " + t.note) + ")";
+}
+
 void write_device_header(const DeviceRun& d, const OnceReport& report, std::ostream& out) {
   if (d.spec.backend == Backend::kSim) {
     out << "Device " << d.spec.name << ": SIMULATED BAR (backend sim) - no PCIe hardware is measured; "
@@ -61,6 +69,7 @@ void write_device_header(const DeviceRun& d, const OnceReport& report, std::ostr
           : d.spec.writes.restore ? "enabled; the window is saved and restored"
                                   : "enabled; the window is NOT restored")
       << "\n"
+      << "  Timing CPU: " << timing_cpu_text(d.timing_cpu) << "\n"
       << "  Clock:      " << report.clock_source << ", " << format_seconds(report.clock_overhead_seconds)
       << " per timestamp pair (median), subtracted from every sample; ops shorter than "
       << kBatchOpsUnderClockPairs << " pairs are timed in batches of at least " << kBatchClockPairs << " pairs"

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "core/timing_cpu.h"
+
 namespace pcie_bar {
 namespace {
 
@@ -158,6 +160,8 @@ const BadCase kBadCases[] = {
     {"bar out of range", "devices:\n  - {name: a, backend: sim, bar: 6}\n", "2:34: devices[0].bar: 6 is too large (at most 5)"},
     {"devices not a list", "devices: {name: a}\n", "1:10: devices: expected a list, got a mapping"},
     {"no devices", "devices: []\n", "1:10: devices: must list at least one device"},
+    {"bad cpu", "devices:\n  - {name: a, backend: sim, sweep: {cpu: fastest}}\n",
+     "2:42: devices[0].sweep.cpu: 'fastest' is not a CPU (auto, none or a CPU number)"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Kinds, BadConfigTest, ::testing::ValuesIn(kBadCases),
@@ -166,6 +170,21 @@ INSTANTIATE_TEST_SUITE_P(Kinds, BadConfigTest, ::testing::ValuesIn(kBadCases),
                            for (char& c : n) if (!isalnum(static_cast<unsigned char>(c))) c = '_';
                            return n;
                          });
+
+TEST(ConfigLoader, SweepCpuIsAutoNoneOrACpuThisProcessMayUse) {
+  auto cpu = [](const std::string& value) {
+    return parse_config("devices:\n  - {name: a, backend: sim, sweep: {cpu: " + value + "}}\n", "t.yml").devices[0].sweep.cpu;
+  };
+  EXPECT_EQ(parse_config("devices:\n  - {name: a, backend: sim}\n", "t.yml").devices[0].sweep.cpu.mode, CpuSetting::Mode::kAuto);
+  EXPECT_EQ(cpu("auto").mode, CpuSetting::Mode::kAuto);
+  EXPECT_EQ(cpu("none").mode, CpuSetting::Mode::kNone);
+  const int last = allowed_cpus().back();
+  EXPECT_EQ(cpu(std::to_string(last)).mode, CpuSetting::Mode::kFixed);
+  EXPECT_EQ(cpu(std::to_string(last)).cpu, static_cast<unsigned>(last));
+  EXPECT_EQ(error_of("devices:\n  - {name: a, backend: sim, sweep: {cpu: 1023}}\n"),
+            "t.yml:2:42: devices[0].sweep.cpu: CPU 1023 is not one this process may run on (" +
+                std::to_string(allowed_cpus().size()) + " allowed: " + cpu_list_text(allowed_cpus()) + ")");
+}
 
 TEST(ConfigLoader, MissingFileNamesThePath) {
   try {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "tests/support/fake_bar.h"
@@ -22,6 +23,18 @@ TEST(Measure, DefaultSimDeviceRunsProbesAndTheFullSweep) {
   EXPECT_TRUE(run.verify[1].ok());
   EXPECT_EQ(run.sweep.results.size(), 13u * 3);
   EXPECT_FALSE(run.failed_checks());
+}
+
+TEST(Measure, ARunIsPinnedToOneAllowedCpuAndTheThreadIsFreedAfterwards) {
+  const std::vector<int> allowed = allowed_cpus();
+  DeviceSpec d;
+  d.sweep.block_sizes = {8};
+  d.sweep.iterations = {10, 10, 10};
+  DeviceRun pinned = measure_device(d, Clock::calibrate());
+  EXPECT_NE(std::find(allowed.begin(), allowed.end(), pinned.timing_cpu.cpu), allowed.end()) << pinned.timing_cpu.cpu;
+  EXPECT_EQ(allowed_cpus(), allowed);
+  d.sweep.cpu.mode = CpuSetting::Mode::kNone;
+  EXPECT_EQ(measure_device(d, Clock::calibrate()).timing_cpu.cpu, -1);
 }
 
 TEST(Measure, AnUnopenableDeviceIsReportedNotThrown) {

@@ -12,6 +12,23 @@ namespace {
 
 using testing::FakeSysfs;
 
+TEST(PciSysfs, ReadsTheNumaNodeAndLocalCpus) {
+  FakeSysfs fake;
+  fake.add_device("0000:81:00.0", {{0xfd000000, 4096, 0x40200}});
+  fake.set_file("0000:81:00.0", "numa_node", "1");
+  fake.set_file("0000:81:00.0", "local_cpulist", "16-31,48-63");
+  fake.add_device("0000:00:02.0", {{0xfe000000, 4096, 0x40200}});
+  fake.set_file("0000:00:02.0", "numa_node", "-1");  // a single-node machine
+  PciSysfs sysfs(fake.root());
+  EXPECT_EQ(sysfs.numa_node("0000:81:00.0"), 1);
+  auto local = sysfs.local_cpus("0000:81:00.0");
+  ASSERT_EQ(local.size(), 32u);
+  EXPECT_EQ(local.front(), 16);
+  EXPECT_EQ(local.back(), 63);
+  EXPECT_EQ(sysfs.numa_node("0000:00:02.0"), std::nullopt);
+  EXPECT_TRUE(sysfs.local_cpus("0000:00:02.0").empty());
+}
+
 TEST(PciSysfs, ReadsIdentityDriverGroupAndBars) {
   FakeSysfs fake;
   fake.add_device("0000:00:11.0", {{0xfd000000, 16 << 20, 0x14220c}, {0, 0, 0}, {0xfebf0000, 4096, 0x40200}, {0, 0, 0}, {0xc000, 32, 0x40101}});

@@ -74,6 +74,20 @@ TEST(DeviceMetrics, ARunBecomesHistogramsGaugesAndCounters) {
   EXPECT_EQ(f.at("pcie_bar_device_up").metric[0].gauge.value, 1);
   EXPECT_EQ(f.at("pcie_bar_last_run_timestamp_seconds").metric[0].gauge.value, 1700000000.5);
   EXPECT_EQ(f.at("pcie_bar_sweep_duration_seconds").metric[0].gauge.value, 0.25);
+  EXPECT_EQ(label(f.at("pcie_bar_timing_cpu_info").metric.at(0), "cpu"), "none");  // sample_run was not pinned
+}
+
+TEST(DeviceMetrics, TheTimingCpuOfTheLastRunIsAnInfoMetric) {
+  DeviceMetrics m(DeviceSpec{});
+  DeviceRun run = sample_run(true);
+  run.timing_cpu = {3, 0, true, ""};
+  m.record_run(run, 1.0);
+  auto f = collect(m);
+  const auto& cpu = f.at("pcie_bar_timing_cpu_info").metric.at(0);
+  EXPECT_EQ(label(cpu, "cpu"), "3");
+  EXPECT_EQ(label(cpu, "numa_node"), "0");
+  EXPECT_EQ(label(cpu, "local"), "true");
+  EXPECT_EQ(cpu.gauge.value, 1);
 }
 
 TEST(DeviceMetrics, HistogramsAndCountersAccumulateAcrossRuns) {

@@ -42,6 +42,7 @@ TEST(ReportJson, HasTheDocumentedShape) {
   EXPECT_EQ(v["read_back"], "0xedcba987");
   EXPECT_EQ(v["ok"], false);
   EXPECT_EQ(j["clock"]["source"], "tsc");
+  EXPECT_EQ(d["timing_cpu"], (nlohmann::json{{"cpu", 5}, {"numa_node", 1}, {"local_to_device", true}, {"note", ""}}));
 }
 
 TEST(ReportJson, DeviceNamesAreEscapedNotSpliced) {

@@ -17,6 +17,7 @@ TEST(ReportTable, HeaderNamesTheRealDeviceAndBackend) {
   std::string t = table();
   EXPECT_EQ(t.rfind("Device fpga0: PCI 0000:22:00.0 BAR0 via backend vfio\n", 0), 0u) << t;
   EXPECT_NE(t.find("  BAR0 size:  65536 bytes (0x10000), vfio region 0\n"), std::string::npos);
+  EXPECT_NE(t.find("  Timing CPU: 5 (pinned for the run; local to the device, NUMA node 1)\n"), std::string::npos) << t;
   EXPECT_NE(t.find("  Clock:      tsc, 9.00 ns per timestamp pair (median), subtracted from every sample; ops shorter than "
                    "32 pairs are timed in batches of at least 128 pairs\n"), std::string::npos);
 }

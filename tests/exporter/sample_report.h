@@ -26,7 +26,8 @@ inline OnceReport sample_report() {
   d.opened = true;
   d.bar.size = 65536;
   d.bar.description = "vfio region 0";
-  d.sweep.seconds_per_unit = 1e-9;  // 1 tick = 1 ns
+  d.sweep.seconds_per_unit = 1e-9;  // 1 unit = 1 ns
+  d.timing_cpu = {5, 1, true, ""};
   d.sweep.window_restored = true;
   d.sweep.results = {sample_result(Op::kRead, 4, 1000, 10),        // 4 B per µs = 4 MB/s
                      sample_result(Op::kWrite, 4, 500, 10),        // 8 MB/s
