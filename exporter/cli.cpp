@@ -34,6 +34,7 @@ cxxopts::Options make_options() {
       ("h,help", "Show this help and exit")
       ("version", "Show the version and exit");
   o.parse_positional({"device"});
+  o.show_positional_help();  // --device is an option too, not only the positional DEVICE
   return o;
 }
 

@@ -1,5 +1,7 @@
 #include "exporter/once.h"
 
+#include <iostream>
+
 #include "exporter/log.h"
 #include "exporter/report.h"
 
@@ -21,6 +23,10 @@ int run_once(const CliOptions& cli, const std::vector<DeviceSpec>& devices, std:
     case OutputFormat::kJson: write_json(report, out); break;
     case OutputFormat::kCsv: write_csv(report, out); break;
   }
+  // Whatever the format, a device that failed is said on stderr too, one line each, so a script
+  // that keeps only stdout (or a CSV with no row for it) still shows why the exit code is 3.
+  for (const DeviceRun& d : report.devices)
+    if (!d.error.empty()) std::cerr << "pcie_bar_exporter: device '" << d.spec.name << "': " << d.error << "\n";
   return exit_code_for(report.devices);
 }
 

@@ -53,7 +53,7 @@ void write_device_header(const DeviceRun& d, const OnceReport& report, std::ostr
     out << "  Link:       " << *d.info.link.current_speed_gts << " GT/s x" << *d.info.link.current_width;
     if (d.info.link.max_speed_gts && d.info.link.max_width)
       out << " (max " << *d.info.link.max_speed_gts << " GT/s x" << *d.info.link.max_width << ")";
-    out << "\n";
+    out << (d.spec.backend == Backend::kSim ? ", simulated (sim.link): no real link\n" : "\n");
   }
   if (d.info.memory_decoding == false)
     out << "  WARNING:    memory decoding is off in the command register: every MMIO read returns all-ones\n";

@@ -485,13 +485,15 @@ SetupOptions parse_setup_cli(const std::vector<std::string>& args) {
   std::string address;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--restore") o.restore = true;
+    if (a == "-h" || a == "--help") o.help = true;
+    else if (a == "--restore") o.restore = true;
     else if (a == "-v" || a == "--verbose") o.verbose = true;
     else if (a == "--driver" && i + 1 < args.size()) o.driver = args[++i];
     else if (a.rfind("--driver=", 0) == 0) o.driver = a.substr(9);
     else if (!a.empty() && a[0] != '-' && address.empty()) address = a;
     else throw ConfigError("setup: unexpected argument '" + a + "' (usage: setup ADDR [--driver vfio-pci|uio_pci_generic] [-v] | setup --restore ADDR)");
   }
+  if (o.help) return o;
   if (address.empty()) throw ConfigError("setup: which device? (usage: setup ADDR [--driver vfio-pci|uio_pci_generic] [-v])");
   auto canonical = canonical_pci_address(address);
   if (!canonical) throw ConfigError("setup: '" + address + "' is not a PCI address (e.g. 0000:22:00.0 or 22:00.0)");
@@ -501,7 +503,26 @@ SetupOptions parse_setup_cli(const std::vector<std::string>& args) {
   return o;
 }
 
+const char* const kSetupUsage =
+    "Binds a PCI device to the driver a backend needs, remembering its driver so it can be restored.\n"
+    "Usage:\n"
+    "  pcie_bar_exporter setup ADDR [--driver vfio-pci|uio_pci_generic] [-v]\n"
+    "  pcie_bar_exporter setup --restore ADDR\n"
+    "\n"
+    "  ADDR                PCI address, 0000:22:00.0 or 22:00.0\n"
+    "  --driver DRIVER     vfio-pci (default) or uio_pci_generic\n"
+    "  --restore           rebind the device to the driver it had before setup\n"
+    "  -v, --verbose       print every sysfs write\n"
+    "  -h, --help          show this help and exit\n"
+    "\n"
+    "It refuses devices the host depends on (disks in use, the default route's interface, the boot\n"
+    "console) and rolls a failed bind back to the original driver.\n";
+
 void run_setup(const SetupOptions& options, std::ostream& out) {
+  if (options.help) {
+    out << kSetupUsage;
+    return;
+  }
   Binder b(options, out);
   if (options.restore) b.restore();
   else b.bind();

@@ -15,6 +15,7 @@ struct SetupOptions {
   std::string driver = "vfio-pci";
   bool restore = false;
   bool verbose = false;
+  bool help = false;  // -h/--help: print the usage instead
   std::string sysfs_root = "/sys";
   std::string state_dir = "/run/pcie_bar_exporter";  // where the original driver is remembered
   // Where mounts (self/mountinfo), swaps, routes (net/route, net/ipv6_route) and processes

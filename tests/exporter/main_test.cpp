@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <fstream>
+#include <regex>
+#include <set>
 #include <thread>
 #include <nlohmann/json.hpp>
 
@@ -61,6 +63,8 @@ TEST(Main, OnceTableStartsBySayingTheDeviceIsSimulated) {
   auto r = exporter({"--once"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("Device sim0: SIMULATED BAR", 0), 0u) << r.out.substr(0, 200);
+  EXPECT_NE(r.out.find("  Link:       8 GT/s x4 (max 8 GT/s x4), simulated (sim.link): no real link\n"), std::string::npos)
+      << r.out.substr(0, 400);
   EXPECT_NE(r.out.find("=== BENCHMARK RESULTS"), std::string::npos);
   EXPECT_NE(r.out.find("=== PERFORMANCE SUMMARY"), std::string::npos);
   EXPECT_NE(r.out.find("Result: OK"), std::string::npos);
@@ -101,12 +105,18 @@ TEST(Main, BadFlagIsExitCode2) {
   EXPECT_EQ(r.err, "pcie_bar_exporter: --output: 'xml' is not a format (table, json or csv)\n");
 }
 
-TEST(Main, DeviceThatCannotBeOpenedIsExitCode3) {
+TEST(Main, DeviceThatCannotBeOpenedIsExitCode3AndOneLineOnStderrInEveryFormat) {
   std::string cfg = write_temp("noopen", "devices:\n  - {name: a, backend: sim, sim: {path: /nonexistent-dir/x}}\n");
   auto r = exporter({"--config.file", cfg, "--once", "--output", "json"});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_NE(j["devices"][0]["error"].get<std::string>().find("/nonexistent-dir/x"), std::string::npos);
+  for (const char* format : {"table", "json", "csv"}) {
+    auto f = exporter({"--config.file", cfg, "--once", "--output", format});
+    EXPECT_EQ(f.exit_code, 3) << format;
+    EXPECT_EQ(f.err, "pcie_bar_exporter: device 'a': sim: cannot open /nonexistent-dir/x: No such file or directory\n")
+        << format;
+  }
 }
 
 // The exit codes by number, as scripts test them (README: Exit codes). Exit code 1, a failed
@@ -147,6 +157,29 @@ TEST(Main, AnUnexpectedFailureIsExitCode70WithOneLine) {
   auto r = run_command({"/bin/sh", "-c", "ulimit -v 409600 && exec " PCIE_BAR_EXPORTER_BIN " --once --config.file " + cfg});
   EXPECT_EQ(r.exit_code, 70) << r.err;
   EXPECT_EQ(r.err, "pcie_bar_exporter: internal error: std::bad_alloc\n");
+}
+
+// Every flag the README's command-line table documents is in --help, and the other way round.
+TEST(Main, HelpListsEveryFlagTheReadmeDocuments) {
+  std::ifstream readme(std::string(PCIE_BAR_SOURCE_DIR) + "/README.md");
+  std::string text((std::istreambuf_iterator<char>(readme)), std::istreambuf_iterator<char>());
+  const std::string table = text.substr(text.find("| flag | meaning |"));
+  std::set<std::string> documented, helped;
+  std::regex flag("--[a-z][a-z.-]*[a-z]");
+  for (std::sregex_iterator it(table.begin(), table.begin() + static_cast<long>(table.find("\n\n")), flag), end; it != end; ++it)
+    documented.insert(it->str());
+  // The option lines of --help (the usage lines above them also name setup's flags).
+  const std::string help = exporter({"--help"}).out;
+  std::regex option_line("\\n +(?:-h, )?(--[a-z][a-z.-]*[a-z])");
+  for (std::sregex_iterator it(help.begin(), help.end(), option_line), end; it != end; ++it) helped.insert((*it)[1]);
+  EXPECT_EQ(documented, helped);
+}
+
+TEST(Main, SetupHelpPrintsItsUsage) {
+  auto r = exporter({"setup", "--help"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("pcie_bar_exporter setup --restore ADDR"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--driver DRIVER"), std::string::npos) << r.out;
 }
 
 TEST(Main, HelpAndVersion) {
