@@ -12,7 +12,12 @@ mkdir -p "$work" "$cache"
 if [ ! -d "$cache/pkg/boot" ]; then
   pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
   if [ -z "$pkg" ]; then apt-get update -qq; pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}'); fi
-  (cd "$cache" && rm -f ./*.deb && apt-get download "$pkg" 2>/dev/null && dpkg -x "$pkg"_*.deb pkg && rm -f ./*.deb)
+  # apt-get download as root warns that its sandbox user cannot write here: harmless, so it is
+  # dropped; any other message is shown, and a failed download stops the build with it.
+  if ! (cd "$cache" && rm -f ./*.deb && apt-get download "$pkg" 2> >(grep -v "_apt" >&2) && dpkg -x "$pkg"_*.deb pkg && rm -f ./*.deb); then
+    echo "build_guest.sh: could not download or unpack the kernel package '$pkg' (see above)" >&2
+    exit 1
+  fi
 fi
 kver=$(ls "$cache/pkg/lib/modules" | head -1)
 cp "$cache/pkg/boot/vmlinuz-$kver" "$work/vmlinuz"

@@ -41,8 +41,11 @@ class Vm : public ::testing::Test {
                                        PCIE_BAR_EXPORTER_BIN, kPrivateLibs});
     build_log_ = new std::string(build.out + build.err);
     if (build.exit_code != 0) return;
+    // A log left by an earlier boot must not pass for this one's when QEMU fails to start.
+    fs::remove(std::string(kWork) + "/serial.log");
     auto boot = testing::run_command({"/bin/bash", std::string(kScripts) + "/run_guest.sh", kWork});
     boot_rc_ = boot.exit_code;
+    build_log_->append(boot.out + boot.err);  // QEMU's own complaints, shown with any failure
     std::ifstream serial(std::string(kWork) + "/serial.log");
     std::stringstream s;
     s << serial.rdbuf();
