@@ -1,5 +1,6 @@
 #include "core/sysfs_bar.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -91,6 +92,8 @@ TEST_F(SysfsBarTest, WithWritesDisabledTheFileIsMappedReadOnly) {
   auto m = testing::mapping_at(bar->mapping());
   ASSERT_TRUE(m);
   EXPECT_EQ(m->perms, "r--s") << m->path;
+  // Opened read-only too: a container's /sys is a read-only mount, where O_RDWR fails.
+  EXPECT_EQ(testing::open_access_modes(fake.device_dir("0000:00:14.0") / "resource0"), std::vector<int>{O_RDONLY});
   EXPECT_NE(bar->properties().description.find("(read-only)"), std::string::npos);
   EXPECT_EQ(bar->load(0x100, 4), 0u);
   EXPECT_THROW(bar->store(0x100, 4, 1), DeviceError);  // refused, not a SIGSEGV

@@ -1,5 +1,8 @@
 #include "tests/support/proc_maps.h"
 
+#include <fcntl.h>
+
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -18,6 +21,21 @@ std::optional<MapsEntry> mapping_at(const volatile void* addr) {
     if (a >= e.start && a < e.end) return e;
   }
   return std::nullopt;
+}
+
+std::vector<int> open_access_modes(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::vector<int> modes;
+  std::error_code ec;
+  const fs::path wanted = fs::canonical(path, ec);
+  for (const auto& fd : fs::directory_iterator("/proc/self/fd", ec)) {
+    std::error_code link_ec;
+    if (fs::read_symlink(fd.path(), link_ec) != wanted) continue;
+    std::ifstream info("/proc/self/fdinfo/" + fd.path().filename().string());
+    for (std::string key, value; info >> key >> value;)
+      if (key == "flags:") modes.push_back(static_cast<int>(std::stoul(value, nullptr, 8) & O_ACCMODE));
+  }
+  return modes;
 }
 
 }  // namespace pcie_bar::testing

@@ -1,10 +1,11 @@
 #pragma once
-// This process's own mappings, from /proc/self/maps: what a test checks to prove a BAR is
-// mapped read-only (r--s) or how long a mapping really is.
+// This process's own mappings and open files, from /proc/self: what a test checks to prove a BAR
+// is mapped read-only (r--s), opened read-only, or how long a mapping really is.
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace pcie_bar::testing {
 
@@ -17,5 +18,8 @@ struct MapsEntry {
 
 // The mapping that holds `addr`, if any.
 std::optional<MapsEntry> mapping_at(const volatile void* addr);
+
+// The access modes (O_RDONLY, O_WRONLY or O_RDWR) of this process's open descriptors of `path`.
+std::vector<int> open_access_modes(const std::string& path);
 
 }  // namespace pcie_bar::testing
