@@ -441,8 +441,8 @@ void Binder::bind() {
   require_present();
   std::string current = sysfs_.driver(o_.address), group = sysfs_.iommu_group(o_.address);
   if (o_.driver == "vfio-pci" && group.empty())
-    refuse(o_.address + " has no IOMMU group: the IOMMU is off; boot with intel_iommu=on (or amd_iommu=on) and "
-           "enable VT-d/AMD-Vi in the firmware");
+    refuse(o_.address + " has no IOMMU group: the IOMMU is off; enable VT-d/AMD-Vi in the firmware and, on Intel, "
+           "boot with intel_iommu=on (AMD-Vi is on by default unless amd_iommu=off or iommu=off is given)");
   if (current == o_.driver) {
     out_ << o_.address << " is already bound to " << o_.driver << "\n";
     explain_access(group);

@@ -78,16 +78,18 @@ TEST(DeviceWorker, RetriesAFailedOpenWithBackoff) {
   w.stop();
 }
 
+// A device that is gone by the time a run starts: every run fails.
+struct GoneBar : testing::FakeBar {
+  using FakeBar::FakeBar;
+  void check_present() const override { throw DeviceError("gone"); }
+};
+
 TEST(DeviceWorker, AFailingRunMarksTheDeviceDownAndReopens) {
   auto spec = quick_spec();
   spec.sim.path = "unused";
   auto metrics = std::make_shared<DeviceMetrics>(spec);
   std::mutex sweep_lock;
   std::atomic<int> opens{0};
-  struct GoneBar : testing::FakeBar {
-    using FakeBar::FakeBar;
-    void check_present() const override { throw DeviceError("gone"); }
-  };
   DeviceWorker w(spec, metrics, clock_for_tests(), sweep_lock, [&](const DeviceSpec&) {
     ++opens;
     return std::make_unique<GoneBar>(65536, true);
@@ -111,10 +113,6 @@ TEST(DeviceWorker, AFailedVfioRunIsNotReopenedForAMinuteAsEachReopenResetsTheDev
   auto metrics = std::make_shared<DeviceMetrics>(spec);
   std::mutex sweep_lock;
   std::atomic<int> opens{0};
-  struct GoneBar : testing::FakeBar {
-    using FakeBar::FakeBar;
-    void check_present() const override { throw DeviceError("gone"); }
-  };
   DeviceWorker w(spec, metrics, clock_for_tests(), sweep_lock, [&](const DeviceSpec&) {
     ++opens;
     return std::make_unique<GoneBar>(65536, true);

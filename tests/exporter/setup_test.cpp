@@ -226,8 +226,9 @@ TEST_F(SetupTest, RefusesAGroupThatIsNotViable) {
 TEST_F(SetupTest, VfioNeedsTheIommu) {
   fake.add_device("0000:00:13.0", {{0xfe000000, 4096, 0x40200}});
   options.address = "0000:00:13.0";
-  EXPECT_EQ(error_of(), "setup: 0000:00:13.0 has no IOMMU group: the IOMMU is off; boot with intel_iommu=on (or "
-                        "amd_iommu=on) and enable VT-d/AMD-Vi in the firmware");
+  EXPECT_EQ(error_of(), "setup: 0000:00:13.0 has no IOMMU group: the IOMMU is off; enable VT-d/AMD-Vi in the firmware "
+                        "and, on Intel, boot with intel_iommu=on (AMD-Vi is on by default unless amd_iommu=off or "
+                        "iommu=off is given)");
 }
 
 TEST_F(SetupTest, RestoreNeedsARememberedDriver) {

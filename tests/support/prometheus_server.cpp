@@ -1,10 +1,5 @@
 #include "tests/support/prometheus_server.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -12,40 +7,33 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/background_process.h"
 #include "tests/support/loopback.h"
 #include "tests/support/http_client.h"
 
 namespace pcie_bar::testing {
 
-PrometheusServer::PrometheusServer(const std::vector<std::string>& targets, const std::string& extra_config,
-                                   const std::string& scrape_interval) {
-  dir_ = std::string(::testing::TempDir()) + "/prometheus-" + std::to_string(getpid()) + "-" +
-         std::to_string(reinterpret_cast<uintptr_t>(this));
-  std::filesystem::create_directories(dir_ + "/data");
+std::string yaml_target_list(const std::vector<std::string>& targets) {
   std::string list;
   for (const auto& t : targets) list += (list.empty() ? "'" : ", '") + t + "'";
+  return "[" + list + "]";
+}
+
+PrometheusServer::PrometheusServer(const std::vector<std::string>& targets, const std::string& extra_config,
+                                   const std::string& scrape_interval)
+    : dir_(fresh_test_dir("prometheus", this)), port_(free_loopback_port()) {
   std::ofstream(dir_ + "/prometheus.yml") << "global: {scrape_interval: " << scrape_interval
                                           << ", evaluation_interval: 1s}\n"
                                           << "scrape_configs:\n  - job_name: pcie_bar\n    static_configs:\n"
-                                          << "      - targets: [" << list << "]\n"
+                                          << "      - targets: " << yaml_target_list(targets) << "\n"
                                           << extra_config;
-  port_ = free_loopback_port();
-  pid_ = fork();
-  if (pid_ == 0) {
-    int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, 1), dup2(devnull, 2);
-    execl("/usr/bin/prometheus", "prometheus", ("--config.file=" + dir_ + "/prometheus.yml").c_str(),
-          ("--storage.tsdb.path=" + dir_ + "/data").c_str(), ("--web.listen-address=127.0.0.1:" + std::to_string(port_)).c_str(),
-          nullptr);
-    _exit(127);
-  }
+  process_ = std::make_unique<BackgroundProcess>(std::vector<std::string>{
+      "/usr/bin/prometheus", "--config.file=" + dir_ + "/prometheus.yml", "--storage.tsdb.path=" + dir_ + "/data",
+      "--web.listen-address=127.0.0.1:" + std::to_string(port_)});
 }
 
 PrometheusServer::~PrometheusServer() {
-  if (pid_ > 0) {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-  }
+  process_.reset();  // stopped before its data directory goes
   std::filesystem::remove_all(dir_);
 }
 

@@ -2,13 +2,17 @@
 // A real Prometheus server (Debian's /usr/bin/prometheus) on a free loopback port, scraping the
 // given targets (every second unless told otherwise), with a throwaway TSDB.
 
-#include <sys/types.h>
-
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 namespace pcie_bar::testing {
+
+class BackgroundProcess;
+
+// ['a', 'b'] for a YAML flow list of scrape targets.
+std::string yaml_target_list(const std::vector<std::string>& targets);
 
 // An instant query against the Prometheus HTTP API on 127.0.0.1:`port` (Prometheus, and
 // VictoriaMetrics, which serves the same API): the result array, empty on error or no data.
@@ -28,9 +32,9 @@ class PrometheusServer {
   nlohmann::json wait_for(const std::string& promql, int seconds) const;
 
  private:
-  pid_t pid_ = -1;
-  int port_ = 0;
   std::string dir_;
+  int port_ = 0;
+  std::unique_ptr<BackgroundProcess> process_;
 };
 
 }  // namespace pcie_bar::testing

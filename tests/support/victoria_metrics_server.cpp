@@ -1,47 +1,28 @@
 #include "tests/support/victoria_metrics_server.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
-#include <gtest/gtest.h>
-
+#include "tests/support/background_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/loopback.h"
 #include "tests/support/prometheus_server.h"
 
 namespace pcie_bar::testing {
 
-VictoriaMetricsServer::VictoriaMetricsServer(const std::vector<std::string>& targets, const std::string& scrape_interval) {
-  dir_ = std::string(::testing::TempDir()) + "/victoria-metrics-" + std::to_string(getpid()) + "-" +
-         std::to_string(reinterpret_cast<uintptr_t>(this));
-  std::filesystem::create_directories(dir_ + "/data");
-  std::string list;
-  for (const auto& t : targets) list += (list.empty() ? "'" : ", '") + t + "'";
+VictoriaMetricsServer::VictoriaMetricsServer(const std::vector<std::string>& targets, const std::string& scrape_interval)
+    : dir_(fresh_test_dir("victoria-metrics", this)), port_(free_loopback_port()) {
   std::ofstream(dir_ + "/scrape.yml") << "scrape_configs:\n  - job_name: pcie_bar\n    scrape_interval: " << scrape_interval
-                                      << "\n    static_configs:\n      - targets: [" << list << "]\n";
-  port_ = free_loopback_port();
-  pid_ = fork();
-  if (pid_ == 0) {
-    int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, 1), dup2(devnull, 2);
-    execl("/usr/bin/victoria-metrics", "victoria-metrics", ("-storageDataPath=" + dir_ + "/data").c_str(),
-          ("-httpListenAddr=127.0.0.1:" + std::to_string(port_)).c_str(), ("-promscrape.config=" + dir_ + "/scrape.yml").c_str(),
-          // By default queries leave out the last 30 s and answer from a cache.
-          "-search.latencyOffset=0s", "-search.disableCache", nullptr);
-    _exit(127);
-  }
+                                      << "\n    static_configs:\n      - targets: " << yaml_target_list(targets) << "\n";
+  process_ = std::make_unique<BackgroundProcess>(std::vector<std::string>{
+      "/usr/bin/victoria-metrics", "-storageDataPath=" + dir_ + "/data", "-httpListenAddr=127.0.0.1:" + std::to_string(port_),
+      "-promscrape.config=" + dir_ + "/scrape.yml",
+      // By default queries leave out the last 30 s and answer from a cache.
+      "-search.latencyOffset=0s", "-search.disableCache"});
 }
 
 VictoriaMetricsServer::~VictoriaMetricsServer() {
-  if (pid_ > 0) {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-  }
+  process_.reset();  // stopped before its data directory goes
   std::filesystem::remove_all(dir_);
 }
 

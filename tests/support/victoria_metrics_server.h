@@ -3,13 +3,14 @@
 // loopback port, scraping the given targets with its own scraper (the one vmagent uses), with a
 // throwaway data directory. Queries see samples as soon as they are stored.
 
-#include <sys/types.h>
-
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 namespace pcie_bar::testing {
+
+class BackgroundProcess;
 
 class VictoriaMetricsServer {
  public:
@@ -20,9 +21,9 @@ class VictoriaMetricsServer {
   std::string own_metrics() const;
 
  private:
-  pid_t pid_ = -1;
-  int port_ = 0;
   std::string dir_;
+  int port_ = 0;
+  std::unique_ptr<BackgroundProcess> process_;
 };
 
 }  // namespace pcie_bar::testing
