@@ -12,6 +12,9 @@ test_pkgs=(prometheus openssl curl qemu-system-x86 busybox-static cpio
 
 want=("${build_pkgs[@]}")
 [ "${1:-build}" = test ] && want+=("${test_pkgs[@]}")
+# node and npm validate deploy/kubernetes (tests/kubernetes); Debian's packages only where the
+# machine has no node of its own.
+[ "${1:-build}" = test ] && ! command -v node >/dev/null && want+=(nodejs npm)
 
 missing=()
 for p in "${want[@]}"; do

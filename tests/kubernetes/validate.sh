@@ -20,8 +20,11 @@ npm_dir=${PCIE_BAR_NPM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pcie_bar_exporter/
 packages=(kubernetes-models@5.1.0 @kubernetes-models/prometheus-operator@6.0.0 yaml@2.8.1)
 targets=(deploy/kubernetes/overlays/sim deploy/kubernetes/overlays/vfio tests/kubernetes/variants/sim-podmonitor)
 
-for tool in kubectl node npm; do
-  command -v "$tool" >/dev/null || { echo "validate.sh: $tool not found; install it (README, Development: label kubernetes)" >&2; exit 1; }
+# kubectl is no Debian 12 package: without it the test is skipped (ctest's SKIP_RETURN_CODE 77),
+# saying so; node and npm come with scripts/deps.sh test.
+command -v kubectl >/dev/null || { echo "validate.sh: SKIPPED: kubectl (with kustomize) not found; install it to validate deploy/kubernetes" >&2; exit 77; }
+for tool in node npm; do
+  command -v "$tool" >/dev/null || { echo "validate.sh: $tool not found; run scripts/deps.sh test" >&2; exit 1; }
 done
 
 # The packages are installed again only when the pinned list changes.
