@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -14,6 +15,7 @@
 #include "config/yaml_scalar.h"
 #include "core/hex.h"
 #include "core/pci_address.h"
+#include "core/sim_model.h"
 #include "core/spec_check.h"
 #include "core/timing_cpu.h"
 #include "core/wide_mmio.h"
@@ -68,6 +70,11 @@ void decode_access(const YamlField& f, AccessSpec& a) {
   }
 }
 
+// 10000 ms -> "10s", 1500 ms -> "1500ms".
+std::string duration_text(std::chrono::milliseconds d) {
+  return d.count() % 1000 == 0 ? std::to_string(d.count() / 1000) + "s" : std::to_string(d.count()) + "ms";
+}
+
 // auto, none, or a CPU this process may run on.
 void decode_cpu(const YamlField& f, CpuSetting& c) {
   std::string text = f.str();
@@ -86,7 +93,7 @@ void decode_cpu(const YamlField& f, CpuSetting& c) {
 }
 
 void decode_sweep(const YamlField& f, SweepSpec& s) {
-  f.expect_keys({"interval", "timeout", "block_sizes", "iterations", "cpu"});
+  f.expect_keys({"interval", "timeout", "budget", "block_sizes", "iterations", "cpu"});
   for (auto [key, slot] : {std::pair{"interval", &s.interval}, std::pair{"timeout", &s.timeout}}) {
     YamlField iv = f[key];
     if (!iv.present()) continue;
@@ -106,6 +113,15 @@ void decode_sweep(const YamlField& f, SweepSpec& s) {
       s.block_sizes.push_back(b);
     }
   }
+  if (YamlField b = f["budget"]; b.present()) {
+    auto d = parse_duration(b.str());
+    if (!d) b.fail("'" + b.str() + "' is not a duration (e.g. 500ms, 1s, 5s)");
+    if (d->count() < 10) b.fail("must be at least 10ms");
+    if (*d > s.effective_timeout() / 2)
+      b.fail(b.str() + " is more than half of sweep.timeout (" + duration_text(s.effective_timeout()) +
+             "): a run planned to its budget must end well before the timeout cuts it");
+    s.budget = *d;
+  }
   if (YamlField cpu = f["cpu"]; cpu.present()) decode_cpu(cpu, s.cpu);
   if (YamlField it = f["iterations"]; it.present()) {
     it.expect_keys({"read", "write", "rw"});
@@ -116,6 +132,45 @@ void decode_sweep(const YamlField& f, SweepSpec& s) {
       if (*slot == 0) it[key].fail("must be at least 1");
     }
   }
+}
+
+std::chrono::nanoseconds latency_of(const YamlField& f) {
+  auto ns = parse_latency(f.str());
+  if (!ns) f.fail("'" + f.str() + "' is not a latency (e.g. 60ns, 1.2us, 9.3us, 1ms)");
+  return *ns;
+}
+
+double fraction_of(const YamlField& f) {
+  std::string t = f.str();
+  char* end = nullptr;
+  double v = std::strtod(t.c_str(), &end);
+  if (t.empty() || *end != '\0' || !(v >= 0 && v <= 1)) f.fail("'" + t + "' is not a fraction between 0 and 1");
+  return v;
+}
+
+// A preset name, or {preset, read_latency, write_latency, jitter, tail: {probability, latency}}.
+void decode_sim_model(const YamlField& f, SimModel& m) {
+  auto preset = [&](const YamlField& name) {
+    auto p = sim_model_preset(name.str());
+    if (!p) {
+      std::string known;
+      for (const auto& n : sim_model_preset_names()) known += (known.empty() ? "" : ", ") + n;
+      name.fail("'" + name.str() + "' is not a model preset (" + known + ")");
+    }
+    m = *p;
+  };
+  if (!f.is_map()) return preset(f);
+  f.expect_keys({"preset", "read_latency", "write_latency", "jitter", "tail"});
+  if (f["preset"].present()) preset(f["preset"]);
+  if (f["read_latency"].present()) m.read_latency = latency_of(f["read_latency"]);
+  if (f["write_latency"].present()) m.write_latency = latency_of(f["write_latency"]);
+  if (f["jitter"].present()) m.jitter = fraction_of(f["jitter"]);
+  if (YamlField t = f["tail"]; t.present()) {
+    t.expect_keys({"probability", "latency"});
+    if (t["probability"].present()) m.tail_probability = fraction_of(t["probability"]);
+    if (t["latency"].present()) m.tail_latency = latency_of(t["latency"]);
+  }
+  if (!m.active()) f.fail("a model needs a read_latency or a write_latency above 0 (or a preset)");
 }
 
 // PCIe speeds: 2.5, 5, 8, 16, 32, 64 GT/s; widths 1 to 32 lanes.
@@ -210,11 +265,12 @@ DeviceSpec decode_device(const YamlField& f) {
   }
   if (f["bar"].present()) d.bar = static_cast<unsigned>(f["bar"].u64(5));
   if (YamlField s = f["sim"]; s.present()) {
-    s.expect_keys({"size", "path", "link"});
+    s.expect_keys({"size", "path", "link", "model"});
     if (s["size"].present()) d.sim.size = s["size"].size();
     if (d.sim.size == 0 || d.sim.size > kMaxSimSize) s["size"].fail("must be between 1 and 1GiB");
     if (s["path"].present()) d.sim.path = s["path"].str();
     if (s["link"].present()) decode_sim_link(s["link"], d.sim.link);
+    if (s["model"].present()) decode_sim_model(s["model"], d.sim.model);
   }
   if (f["window"].present()) decode_window(f["window"], d.window);
   if (f["access"].present()) decode_access(f["access"], d.access);

@@ -2,6 +2,8 @@
 
 #include <cctype>
 #include <cstdint>
+#include <cstdlib>
+#include <string>
 #include <limits>
 #include <utility>
 
@@ -38,6 +40,21 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     text.remove_prefix(unit_len);
   }
   return std::chrono::milliseconds(static_cast<int64_t>(total));
+}
+
+std::optional<std::chrono::nanoseconds> parse_latency(std::string_view text) {
+  constexpr std::pair<std::string_view, double> kLatencyUnits[] = {
+      {"ns", 1}, {"us", 1e3}, {"\u00b5s", 1e3}, {"ms", 1e6}, {"s", 1e9}};
+  for (auto [unit, scale] : kLatencyUnits) {
+    if (text.size() <= unit.size() || text.substr(text.size() - unit.size()) != unit) continue;
+    std::string number(text.substr(0, text.size() - unit.size()));
+    if (number.find_first_not_of("0123456789.") != std::string::npos || number.front() == '.') return std::nullopt;
+    char* end = nullptr;
+    const double value = std::strtod(number.c_str(), &end);
+    if (*end != '\0' || value * scale > 1e12) return std::nullopt;  // over 1000 s is no latency
+    return std::chrono::nanoseconds(static_cast<int64_t>(value * scale + 0.5));
+  }
+  return std::nullopt;
 }
 
 }  // namespace pcie_bar

@@ -10,4 +10,8 @@ namespace pcie_bar {
 // empty, or too large to hold in milliseconds.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
+// Device latencies: a decimal number and a unit, ns, us (or µs), ms or s: "1.2us", "60ns".
+// nullopt when malformed or negative.
+std::optional<std::chrono::nanoseconds> parse_latency(std::string_view text);
+
 }  // namespace pcie_bar

@@ -25,10 +25,22 @@ struct SimLink {  // the simulated device's PCIe link, reported as a real device
   unsigned width = 4, max_width = 4;
 };
 
+// sim.model: a slow device (core/sim_model.h). Each access waits as a real one stalls the CPU.
+struct SimModel {
+  std::string preset;                    // the preset's name, or empty for values given one by one
+  std::chrono::nanoseconds read_latency{0};   // per access: a non-posted read waits for its completion
+  std::chrono::nanoseconds write_latency{0};  // per access: a posted write's issue cost
+  double jitter = 0;                     // each wait is its latency times a uniform factor in [1-jitter, 1+jitter]
+  double tail_probability = 0;           // the chance that an access takes tail_latency instead (a rare long tail)
+  std::chrono::nanoseconds tail_latency{0};
+  bool active() const { return read_latency.count() > 0 || write_latency.count() > 0; }
+};
+
 struct SimSpec {
   uint64_t size = 64 * 1024;
   std::string path;  // empty: anonymous memory (a memfd)
   SimLink link;
+  SimModel model;    // inactive by default: the BAR is host memory
 };
 
 struct AccessSpec {
@@ -60,6 +72,12 @@ struct SweepSpec {
   // A run that takes longer is cut short and reported (0: the interval).
   std::chrono::milliseconds timeout{0};
   std::chrono::milliseconds effective_timeout() const { return timeout.count() ? timeout : interval; }
+  // How long a run (probes and sweep) may access the device; cells get equal shares and iterations
+  // become upper bounds (0: 1 s, or half the timeout when that is shorter).
+  std::chrono::milliseconds budget{0};
+  std::chrono::milliseconds effective_budget() const {
+    return budget.count() ? budget : std::min(std::chrono::milliseconds(1000), effective_timeout() / 2);
+  }
   std::vector<uint64_t> block_sizes{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
   Iterations iterations;
   CpuSetting cpu;

@@ -62,6 +62,7 @@ DeviceRun measure_bar(Bar& bar, const DeviceSpec& spec, const Clock& clock, cons
   run.opened = true;
   run.bar = bar.properties();
   run.timing_cpu = timing_cpu_for(spec);
+  const uint64_t start_ns = Clock::monotonic_ns();
   try {
     ScopedCpuPin pin(run.timing_cpu.cpu);
     bar.check_present();
@@ -75,6 +76,7 @@ DeviceRun measure_bar(Bar& bar, const DeviceSpec& spec, const Clock& clock, cons
     run.error = e.what();
     run.error_reason = e.reason();
   }
+  run.busy_seconds = static_cast<double>(Clock::monotonic_ns() - start_ns) * 1e-9;
   return run;
 }
 

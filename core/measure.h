@@ -25,6 +25,7 @@ struct DeviceRun {
   std::string error_reason;  // DeviceError::reason() of `error`
   BarProperties bar;
   TimingCpu timing_cpu;  // the CPU the run was pinned to (sweep.cpu)
+  double busy_seconds = 0;  // wall time spent accessing the device: probes and sweep, until it ended or failed
   std::vector<VerifyResult> verify;
   SweepResult sweep;
 

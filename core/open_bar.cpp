@@ -2,6 +2,7 @@
 
 #include "core/pci_sysfs.h"
 #include "core/sim_bar.h"
+#include "core/sim_model.h"
 #include "core/sysfs_bar.h"
 #include "core/uio_bar.h"
 #include "core/vfio_bar.h"
@@ -21,7 +22,11 @@ const char* backend_name(Backend b) {
 std::unique_ptr<Bar> open_bar(const DeviceSpec& spec) {
   const PciSysfs sysfs;
   switch (spec.backend) {
-    case Backend::kSim: return SimBar::open(spec.sim, spec.access.method);
+    case Backend::kSim: {
+      std::unique_ptr<Bar> bar = SimBar::open(spec.sim, spec.access.method);
+      if (spec.sim.model.active()) bar = std::make_unique<ModelledBar>(std::move(bar), spec.sim.model);
+      return bar;
+    }
     case Backend::kVfio: return VfioBar::open(spec, sysfs);
     case Backend::kUio: return open_uio_bar(spec, sysfs);
     case Backend::kSysfs: return open_sysfs_bar(spec, sysfs);

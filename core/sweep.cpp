@@ -106,8 +106,8 @@ class SweepRunner {
  public:
   SweepRunner(Bar& bar, const Clock& clock, const DeviceSpec& spec, const std::atomic<bool>* cancel)
       : bar_(bar), io_(bar, spec.access.width), clock_(clock), spec_(spec), cancel_(cancel),
-        deadline_(clock.start() + static_cast<uint64_t>(std::chrono::duration<double>(
-                                      spec.sweep.effective_timeout()).count() / clock.seconds_per_tick())),
+        deadline_(ticks_from_now(spec.sweep.effective_timeout())),
+        budget_end_(ticks_from_now(spec.sweep.effective_budget())),
         patterns_(*std::max_element(spec.sweep.block_sizes.begin(), spec.sweep.block_sizes.end())),
         readback_(std::max<uint64_t>(patterns_.size, kMaxReadbackBytes)) {}
 
@@ -117,13 +117,29 @@ class SweepRunner {
     r.block_size = block;
     // Config validation rejects such blocks; this keeps any other caller inside the window.
     if (block == 0 || block > spec_.window.size) return r;
+    r.iterations_planned = iterations;
     WindowWalk walk(spec_.window, block);
     r.ops_per_sample = ops_per_sample(op, block, warm_up(op, walk, block, std::min(iterations, kWarmupOps)));
     walk = WindowWalk(spec_.window, block);
-    for (uint64_t done = 0; done < iterations && !stopped(); done += r.ops_per_sample)
+    cell_over_ = false;
+    for (uint64_t done = 0; done < iterations && !stopped() && !cell_over_; done += r.ops_per_sample)
       sample(op, walk, block, std::min(r.ops_per_sample, iterations - done), r);
+    r.budget_limited = r.ops < iterations && cell_over_ && !stopped();
     r.bytes = r.ops * block * (op == Op::kReadWrite ? 2 : 1);
     return r;
+  }
+
+  // The next cell's share of what is left of sweep.budget, with `cells_left` cells (this one
+  // included) to share it; its warm-up may take a quarter of the share.
+  void plan_cell(uint64_t cells_left) {
+    const uint64_t now = clock_.stop();
+    const uint64_t left = budget_end_ > now ? budget_end_ - now : 0;
+    cell_end_ = now + left / std::max<uint64_t>(cells_left, 1);
+    warm_up_end_ = now + (cell_end_ - now) / 4;
+  }
+
+  uint64_t ticks_from_now(std::chrono::milliseconds d) const {
+    return clock_.start() + static_cast<uint64_t>(std::chrono::duration<double>(d).count() / clock_.seconds_per_tick());
   }
 
   bool cancelled() const { return cancel_ && cancel_->load(std::memory_order_relaxed); }
@@ -152,7 +168,9 @@ class SweepRunner {
         if (op == Op::kRead) io_.read_and_fold(walk.offset(), block);
         if (op == Op::kReadWrite) io_.read(walk.offset(), readback_.data(), block);
       }
-      per_op.push_back((clock_.stop() - t0) / group);
+      const uint64_t t1 = clock_.stop();
+      per_op.push_back((t1 - t0) / group);
+      if (t1 >= warm_up_end_) break;  // its share of the cell's time is used up
     }
     if (per_op.empty()) return 0;
     std::nth_element(per_op.begin(), per_op.begin() + per_op.size() / 2, per_op.end());
@@ -225,6 +243,7 @@ class SweepRunner {
     const uint64_t overhead = clock_.overhead_ticks();
     r.latency.record_mean(t1 - t0 > overhead ? (t1 - t0 - overhead) * kLatencyUnitsPerTick : 0, n);
     if (t1 > deadline_) timed_out_ = true;
+    if (t1 >= cell_end_) cell_over_ = true;
     r.ops += n;
     if (op == Op::kRead) r.all_ones_reads += static_cast<uint64_t>(std::count(folds, folds + n, ~uint64_t{0}));
     if (op == Op::kReadWrite) check_readbacks(written, n, block, r);
@@ -245,6 +264,10 @@ class SweepRunner {
   const DeviceSpec& spec_;
   const std::atomic<bool>* cancel_;
   uint64_t deadline_;  // clock ticks
+  uint64_t budget_end_;              // clock ticks: when sweep.budget is used up
+  uint64_t cell_end_ = UINT64_MAX;   // clock ticks: when the current cell's share is used up
+  uint64_t warm_up_end_ = UINT64_MAX;
+  bool cell_over_ = false;
   bool timed_out_ = false;
   Patterns patterns_;
   StagingBuffer readback_;
@@ -274,13 +297,18 @@ SweepResult run_sweep(Bar& bar, const Clock& clock, const DeviceSpec& spec,
     result.window_restored = true;
   };
   const Iterations& n = spec.sweep.iterations;
+  uint64_t cells_left = spec.sweep.block_sizes.size() * (spec.writes.enabled ? 3 : 1);
+  auto run_cell = [&](Op op, uint64_t block, uint64_t iterations) {
+    runner.plan_cell(cells_left--);
+    result.results.push_back(runner.run(op, block, iterations));
+  };
   try {
     for (uint64_t block : spec.sweep.block_sizes) {
       if (runner.stopped()) break;
-      result.results.push_back(runner.run(Op::kRead, block, n.read));
+      run_cell(Op::kRead, block, n.read);
       if (!spec.writes.enabled) continue;
-      result.results.push_back(runner.run(Op::kWrite, block, n.write));
-      result.results.push_back(runner.run(Op::kReadWrite, block, n.rw));
+      run_cell(Op::kWrite, block, n.write);
+      run_cell(Op::kReadWrite, block, n.rw);
     }
   } catch (const DeviceError&) {
     try {

@@ -54,6 +54,12 @@ struct OpResult {
   Histogram latency;
   // Ops timed together in one sample (1: every op timed on its own).
   uint64_t ops_per_sample = 1;
+  // sweep.iterations for this op: an upper bound, which sweep.budget may cut.
+  uint64_t iterations_planned = 0;
+  bool budget_limited = false;  // fewer ops than planned because the cell's share of the budget ran out
+  // Too few ops for a figure to trust (a median's 95 % confidence interval needs about 30).
+  bool underpowered() const { return ops < kUsefulOps; }
+  static constexpr uint64_t kUsefulOps = 30;
 };
 
 struct SweepResult {

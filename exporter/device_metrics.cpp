@@ -15,6 +15,9 @@ void DeviceMetrics::declare(MetricFamilies& f) {
             "timestamp pairs are timed in batches and counted at the batch mean.",
             MetricType::Histogram);
   f.declare("pcie_bar_throughput_bytes_per_second", "BAR throughput per op and block size." + last, MetricType::Gauge);
+  f.declare("pcie_bar_sweep_ops",
+            "Ops timed per op and block size in the last completed run; sweep.budget may plan it below sweep.iterations.",
+            MetricType::Gauge);
   f.declare("pcie_bar_transferred_bytes_total", "Bytes moved by timed ops (rw counts both directions).",
             MetricType::Counter);
   f.declare("pcie_bar_rw_mismatches_total", "R+W ops whose read-back differed from what was written.",
@@ -27,6 +30,11 @@ void DeviceMetrics::declare(MetricFamilies& f) {
             MetricType::Gauge);
   f.declare("pcie_bar_last_run_timestamp_seconds", "Unix time the last completed run finished.", MetricType::Gauge);
   f.declare("pcie_bar_sweep_interval_seconds", "Configured time between runs (sweep.interval).", MetricType::Gauge);
+  f.declare("pcie_bar_sweep_budget_seconds", "Configured device time per run (sweep.budget).", MetricType::Gauge);
+  f.declare("pcie_bar_device_busy_seconds_total",
+            "Time runs spent accessing the device (probes and sweep, failed runs included); its rate is the duty "
+            "cycle the exporter imposes on the device.",
+            MetricType::Counter);
   f.declare("pcie_bar_runs_total", "Runs by result: success (completed) or error (open or I/O failure).",
             MetricType::Counter);
   f.declare("pcie_bar_device_errors_total", "Device failures by reason (open, io).", MetricType::Counter);
@@ -70,6 +78,7 @@ void DeviceMetrics::record_run(const DeviceRun& run, double unix_time) {
     s.sum_seconds += r.latency.sum() * run.sweep.seconds_per_unit;
     s.count += r.latency.count();
     throughput_[key] = op_stats(r, run.sweep.seconds_per_unit).throughput_bytes_per_second;
+    ops_[key] = r.ops;
     transferred_bytes_[r.op] += r.bytes;
     if (r.op == Op::kReadWrite) rw_mismatches_[r.block_size] += r.mismatches;
   }
@@ -82,6 +91,7 @@ void DeviceMetrics::record_run(const DeviceRun& run, double unix_time) {
   }
   info_ = run.info;
   timing_cpu_ = run.timing_cpu;
+  busy_seconds_ += run.busy_seconds;
   sweep_seconds_ = run.sweep.wall_seconds;
   last_run_unix_ = unix_time;
   ++runs_success_;
@@ -90,8 +100,9 @@ void DeviceMetrics::record_run(const DeviceRun& run, double unix_time) {
   render_locked();
 }
 
-void DeviceMetrics::record_failure(const std::string& reason) {
+void DeviceMetrics::record_failure(const std::string& reason, double busy_seconds) {
   std::lock_guard lock(mu_);
+  busy_seconds_ += busy_seconds;
   ++errors_[reason];
   ++runs_error_;
   up_ = false;
@@ -139,6 +150,7 @@ void DeviceMetrics::collect_sweep(MetricFamilies& out, const Labels& device_bar)
     for (std::size_t i = 0; i < s.cumulative.size(); ++i)
       h.bucket.push_back({s.cumulative[i], i < bounds.size() ? bounds[i] : std::numeric_limits<double>::infinity()});
     out.gauge("pcie_bar_throughput_bytes_per_second", l, throughput_.at(key));
+    out.gauge("pcie_bar_sweep_ops", l, static_cast<double>(ops_.at(key)));
   }
   for (const auto& [op, bytes] : transferred_bytes_) {
     Labels l = device_bar;
@@ -164,6 +176,8 @@ void DeviceMetrics::collect_device(MetricFamilies& out) const {
   if (sweep_seconds_) out.gauge("pcie_bar_sweep_duration_seconds", device, *sweep_seconds_);
   if (last_run_unix_) out.gauge("pcie_bar_last_run_timestamp_seconds", device, *last_run_unix_);
   out.gauge("pcie_bar_sweep_interval_seconds", device, std::chrono::duration<double>(spec_.sweep.interval).count());
+  out.gauge("pcie_bar_sweep_budget_seconds", device, std::chrono::duration<double>(spec_.sweep.effective_budget()).count());
+  out.counter("pcie_bar_device_busy_seconds_total", device, busy_seconds_);
   for (auto [result, n] : {std::pair{"success", runs_success_}, std::pair{"error", runs_error_}})
     out.counter("pcie_bar_runs_total", {{"device", spec_.name}, {"result", result}}, static_cast<double>(n));
   for (const auto& [reason, n] : errors_)

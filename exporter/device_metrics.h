@@ -29,7 +29,8 @@ class DeviceMetrics {
   // histograms and counters accumulate.
   void record_run(const DeviceRun& run, double unix_time);
   // A failed open or run: the device is down; `reason` is a short label value ("open", "io").
-  void record_failure(const std::string& reason);
+  // `busy_seconds`: how long the failed run accessed the device (0 when it could not be opened).
+  void record_failure(const std::string& reason, double busy_seconds = 0);
   // Whether the first run (or first failure) has been recorded: what /-/ready waits for.
   bool first_run_done() const;
 
@@ -69,6 +70,8 @@ class DeviceMetrics {
   std::optional<TimingCpu> timing_cpu_;  // of the last completed run
   std::map<OpKey, LatencySeries> latency_;
   std::map<OpKey, double> throughput_;
+  std::map<OpKey, uint64_t> ops_;  // ops timed in the last run
+  double busy_seconds_ = 0;        // summed over every run, completed or failed
   std::map<Op, uint64_t> transferred_bytes_;
   std::map<uint64_t, uint64_t> rw_mismatches_;  // by block size
   std::map<uint64_t, VerifySeries> verify_;     // by offset

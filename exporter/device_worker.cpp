@@ -89,7 +89,7 @@ void DeviceWorker::run_once() {
   }
   if (run.sweep.cancelled) return;  // stopping: a partial run is not published
   if (!run.error.empty()) {
-    metrics_->record_failure(run.error_reason);
+    metrics_->record_failure(run.error_reason, run.busy_seconds);
     recorded_();
     bar_.reset();
     if (spec_.backend == Backend::kVfio) backoff_ = std::max(backoff_, kVfioReopenBackoff / 2);  // doubled next

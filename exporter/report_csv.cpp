@@ -26,7 +26,7 @@ std::string num(double v) {
 void write_csv(const OnceReport& report, std::ostream& out) {
   out << "device,backend,address,bar,op,block_size,ops,bytes,seconds,throughput_bytes_per_second,mismatches,"
          "latency_min_seconds,latency_mean_seconds,latency_p50_seconds,latency_p99_seconds,latency_max_seconds,"
-         "ops_per_sample\n";
+         "ops_per_sample,iterations_planned,budget_limited,underpowered\n";
   for (const DeviceRun& d : report.devices) {
     for (const OpResult& r : d.sweep.results) {
       OpStats s = op_stats(r, d.sweep.seconds_per_unit);
@@ -34,7 +34,9 @@ void write_csv(const OnceReport& report, std::ostream& out) {
           << d.spec.bar << ',' << op_name(r.op) << ',' << r.block_size << ',' << r.ops << ',' << r.bytes << ','
           << num(s.seconds) << ',' << num(s.throughput_bytes_per_second) << ',' << r.mismatches << ','
           << num(s.latency.min) << ',' << num(s.latency.mean) << ',' << num(s.latency.p50) << ','
-          << num(s.latency.p99) << ',' << num(s.latency.max) << ',' << r.ops_per_sample << '\n';
+          << num(s.latency.p99) << ',' << num(s.latency.max) << ',' << r.ops_per_sample << ','
+          << r.iterations_planned << ',' << (r.budget_limited ? "true" : "false") << ','
+          << (r.underpowered() ? "true" : "false") << '\n';
     }
   }
 }

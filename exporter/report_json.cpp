@@ -21,6 +21,9 @@ json result_json(const OpResult& r, double seconds_per_unit) {
           {"mismatches", r.mismatches},
           {"all_ones_reads", r.all_ones_reads},
           {"ops_per_sample", r.ops_per_sample},
+          {"iterations_planned", r.iterations_planned},
+          {"budget_limited", r.budget_limited},
+          {"underpowered", r.underpowered()},
           {"latency_seconds",
            {{"min", s.latency.min}, {"mean", s.latency.mean}, {"p50", s.latency.p50}, {"p99", s.latency.p99},
             {"max", s.latency.max}}}};

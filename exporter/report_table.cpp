@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 
 #include "core/hex.h"
@@ -117,16 +119,24 @@ void write_verify(const VerifyResult& v, std::ostream& out) {
 void write_results(const DeviceRun& d, std::ostream& out) {
   out << "\n=== BENCHMARK RESULTS: " << d.spec.name << " (throughput in MB/s = 10^6 bytes/s; R+W counts "
       << "bytes written plus bytes read) ===\n"
-      << "OP    | Block Size |    Ops | Throughput |      Min |     Mean |      p50 |      p99 |      Max | Mismatches\n"
-      << "------|------------|--------|------------|----------|----------|----------|----------|----------|-----------\n";
+      << "OP    | Block Size |     Ops | Throughput |      Min |     Mean |      p50 |      p99 |      Max | Mismatches\n"
+      << "------|------------|---------|------------|----------|----------|----------|----------|----------|-----------\n";
   for (const OpResult& r : d.sweep.results) {
     OpStats s = op_stats(r, d.sweep.seconds_per_unit);
-    out << printf_string("%-5s | %10s | %6llu | %10s", op_label(r.op), format_bytes(r.block_size).c_str(),
-                         static_cast<unsigned long long>(r.ops), format_mb_per_s(s.throughput_bytes_per_second).c_str());
+    // * planned down to fit sweep.budget; ! too few ops to trust (fewer than 30).
+    const std::string ops = std::to_string(r.ops) + (r.budget_limited ? "*" : "") + (r.underpowered() ? "!" : "");
+    out << printf_string("%-5s | %10s | %7s | %10s", op_label(r.op), format_bytes(r.block_size).c_str(), ops.c_str(),
+                         format_mb_per_s(s.throughput_bytes_per_second).c_str());
     for (double t : {s.latency.min, s.latency.mean, s.latency.p50, s.latency.p99, s.latency.max})
       out << " | " << pad_left(format_seconds(t), 8);
     out << " | " << pad_left(r.op == Op::kReadWrite ? std::to_string(r.mismatches) : "-", 10) << "\n";
   }
+  const auto& results = d.sweep.results;
+  if (std::any_of(results.begin(), results.end(), [](const OpResult& r) { return r.budget_limited; }))
+    out << "* fewer ops than sweep.iterations: the cell's share of sweep.budget ("
+        << format_seconds(std::chrono::duration<double>(d.spec.sweep.effective_budget()).count()) << " per run) ran out\n";
+  if (std::any_of(results.begin(), results.end(), [](const OpResult& r) { return r.underpowered(); }))
+    out << "! fewer than " << OpResult::kUsefulOps << " ops: too few for its percentiles to be trusted\n";
 }
 
 void write_summary(const DeviceRun& d, std::ostream& out) {

@@ -160,6 +160,15 @@ const BadCase kBadCases[] = {
     {"bar out of range", "devices:\n  - {name: a, backend: sim, bar: 6}\n", "2:34: devices[0].bar: 6 is too large (at most 5)"},
     {"devices not a list", "devices: {name: a}\n", "1:10: devices: expected a list, got a mapping"},
     {"no devices", "devices: []\n", "1:10: devices: must list at least one device"},
+    {"bad model preset", "devices:\n  - {name: a, backend: sim, sim: {model: warp}}\n",
+     "2:42: devices[0].sim.model: 'warp' is not a model preset (fpga-gen3x1, gpu-bar1, nic-low-latency, switch-window)"},
+    {"bad latency", "devices:\n  - {name: a, backend: sim, sim: {model: {read_latency: fast}}}\n",
+     "2:57: devices[0].sim.model.read_latency: 'fast' is not a latency (e.g. 60ns, 1.2us, 9.3us, 1ms)"},
+    {"empty model", "devices:\n  - {name: a, backend: sim, sim: {model: {jitter: 0.1}}}\n",
+     "2:42: devices[0].sim.model: a model needs a read_latency or a write_latency above 0 (or a preset)"},
+    {"budget over half the timeout", "devices:\n  - {name: a, backend: sim, sweep: {interval: 10s, budget: 6s}}\n",
+     "2:60: devices[0].sweep.budget: 6s is more than half of sweep.timeout (10s): a run planned to its budget must "
+     "end well before the timeout cuts it"},
     {"bad cpu", "devices:\n  - {name: a, backend: sim, sweep: {cpu: fastest}}\n",
      "2:42: devices[0].sweep.cpu: 'fastest' is not a CPU (auto, none or a CPU number)"},
 };
@@ -170,6 +179,27 @@ INSTANTIATE_TEST_SUITE_P(Kinds, BadConfigTest, ::testing::ValuesIn(kBadCases),
                            for (char& c : n) if (!isalnum(static_cast<unsigned char>(c))) c = '_';
                            return n;
                          });
+
+TEST(ConfigLoader, SimModelIsAPresetOrValuesAndBudgetDefaultsToOneSecondOrHalfTheTimeout) {
+  auto first = [](const std::string& yaml) { return parse_config("devices:\n" + yaml, "t.yml").devices[0]; };
+  DeviceSpec preset = first("  - {name: a, backend: sim, sim: {model: gpu-bar1}}\n");
+  EXPECT_EQ(preset.sim.model.preset, "gpu-bar1");
+  EXPECT_EQ(preset.sim.model.read_latency, std::chrono::nanoseconds(900));
+  DeviceSpec custom = first(
+      "  - {name: a, backend: sim, sim: {model: {preset: gpu-bar1, read_latency: 1.5us, write_latency: 60ns, "
+      "jitter: 0.1, tail: {probability: 0.001, latency: 2ms}}}}\n");
+  EXPECT_EQ(custom.sim.model.read_latency, std::chrono::nanoseconds(1500));
+  EXPECT_EQ(custom.sim.model.write_latency, std::chrono::nanoseconds(60));
+  EXPECT_DOUBLE_EQ(custom.sim.model.jitter, 0.1);
+  EXPECT_DOUBLE_EQ(custom.sim.model.tail_probability, 0.001);
+  EXPECT_EQ(custom.sim.model.tail_latency, std::chrono::nanoseconds(2'000'000));
+  EXPECT_FALSE(first("  - {name: a, backend: sim}\n").sim.model.active());
+  EXPECT_EQ(first("  - {name: a, backend: sim}\n").sweep.effective_budget(), std::chrono::milliseconds(1000));
+  EXPECT_EQ(first("  - {name: a, backend: sim, sweep: {interval: 1s}}\n").sweep.effective_budget(),
+            std::chrono::milliseconds(500));
+  EXPECT_EQ(first("  - {name: a, backend: sim, sweep: {budget: 250ms}}\n").sweep.effective_budget(),
+            std::chrono::milliseconds(250));
+}
 
 TEST(ConfigLoader, SweepCpuIsAutoNoneOrACpuThisProcessMayUse) {
   auto cpu = [](const std::string& value) {

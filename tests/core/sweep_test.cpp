@@ -7,7 +7,10 @@
 #include <algorithm>
 #include <random>
 
+#include "core/open_bar.h"
 #include "core/sim_bar.h"
+#include "core/sim_model.h"
+#include "core/stats.h"
 #include "tests/support/fake_bar.h"
 
 namespace pcie_bar {
@@ -341,6 +344,9 @@ TEST(Sweep, ARunLongerThanItsTimeoutIsCutShort) {
   DeviceSpec d = small_spec();
   d.sweep.iterations = {1'000'000'000, 1, 1};
   d.sweep.timeout = std::chrono::milliseconds(100);
+  // The budget plans runs well inside the timeout (the config requires it to be at most half);
+  // the timeout is the safety net for a run the budget does not stop.
+  d.sweep.budget = std::chrono::seconds(10);
   auto t0 = std::chrono::steady_clock::now();
   try {
     run_sweep(bar, test_clock(), d);
@@ -349,6 +355,49 @@ TEST(Sweep, ARunLongerThanItsTimeoutIsCutShort) {
     EXPECT_EQ(e.reason(), "timeout");
   }
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+}
+
+// The seed's FPGA (1.2 us per read, core/sim_model.h) behind the production wiring (open_bar).
+DeviceSpec fpga_spec() {
+  DeviceSpec d;
+  d.sim.model = *sim_model_preset("fpga-gen3x1");
+  d.writes.enabled = false;  // as for a real device by default
+  return d;
+}
+
+// The default sweep on that device would take about 25 s; sweep.budget plans it down instead,
+// each cell to its share, and no timeout cuts it.
+TEST(SweepBudget, ASlowDeviceIsPlannedToItsBudgetNotCutByTheTimeout) {
+  DeviceSpec d = fpga_spec();
+  d.sweep.budget = std::chrono::milliseconds(300);
+  d.sweep.timeout = std::chrono::milliseconds(1000);
+  auto bar = open_bar(d);
+  const SweepResult r = run_sweep(*bar, test_clock(), d);  // throws on a timeout
+  EXPECT_LE(r.wall_seconds, 0.3 * 1.1);
+  ASSERT_EQ(r.results.size(), d.sweep.block_sizes.size());
+  const OpResult& one_byte = r.results.front();
+  const OpResult& page = r.results.back();
+  EXPECT_GT(one_byte.ops, 20 * page.ops);  // cells get equal time: cheap ops run many more times
+  EXPECT_TRUE(page.budget_limited);  // 4 KiB: 614 us an op, about 37 fit in its 23 ms
+  EXPECT_LT(page.ops, page.iterations_planned);
+  EXPECT_GE(page.ops, 1u);
+}
+
+// What the sweep reports is the model's truth: 1.2 us for an 8-byte read, eight of them for a
+// 64-byte one (width 8). Medians: a preemption on a busy machine moves means, not medians.
+TEST(SweepBudget, ReportedReadLatencyIsTheModelsWithinFivePercent) {
+  DeviceSpec d = fpga_spec();
+  d.sweep.block_sizes = {8, 64};
+  d.sweep.iterations.read = 2000;
+  auto bar = open_bar(d);
+  const SweepResult r = run_sweep(*bar, test_clock(), d);
+  ASSERT_EQ(r.results.size(), 2u);
+  for (const OpResult& o : r.results) {
+    const double truth = 1.2e-6 * static_cast<double>(o.block_size / 8);
+    const double p50 = op_stats(o, r.seconds_per_unit).latency.p50;
+    EXPECT_NEAR(p50, truth, 0.05 * truth) << o.block_size << " B";
+    EXPECT_EQ(o.ops_per_sample, 1u);  // far longer than a clock pair: timed one by one
+  }
 }
 
 }  // namespace

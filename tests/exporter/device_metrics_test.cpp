@@ -77,6 +77,24 @@ TEST(DeviceMetrics, ARunBecomesHistogramsGaugesAndCounters) {
   EXPECT_EQ(label(f.at("pcie_bar_timing_cpu_info").metric.at(0), "cpu"), "none");  // sample_run was not pinned
 }
 
+// rate(pcie_bar_device_busy_seconds_total) is the duty cycle the exporter imposes on the device:
+// every run's time on the device counts, failed ones too.
+TEST(DeviceMetrics, BusyTimeAddsUpEveryRunAndTheBudgetAndOpsAreExposed) {
+  DeviceSpec spec;
+  spec.sweep.budget = std::chrono::milliseconds(400);
+  DeviceMetrics m(spec);
+  DeviceRun run = sample_run(false);
+  run.busy_seconds = 0.25;
+  m.record_run(run, 1.0);
+  m.record_failure("io", 0.125);
+  auto f = collect(m);
+  EXPECT_DOUBLE_EQ(f.at("pcie_bar_device_busy_seconds_total").metric.at(0).counter.value, 0.375);
+  EXPECT_DOUBLE_EQ(f.at("pcie_bar_sweep_budget_seconds").metric.at(0).gauge.value, 0.4);
+  const auto& ops = f.at("pcie_bar_sweep_ops").metric.at(0);
+  EXPECT_EQ(label(ops, "op"), "read");
+  EXPECT_EQ(ops.gauge.value, 4);
+}
+
 TEST(DeviceMetrics, TheTimingCpuOfTheLastRunIsAnInfoMetric) {
   DeviceMetrics m(DeviceSpec{});
   DeviceRun run = sample_run(true);

@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "core/open_bar.h"
+#include "core/sim_model.h"
 #include "tests/support/fake_bar.h"
 
 namespace pcie_bar {
@@ -58,6 +60,28 @@ TEST(DeviceWorker, RunsOnceAtStartAndRecordsTheRun) {
   ASSERT_TRUE(eventually([&] { return metrics->first_run_done(); }));
   w.stop();
   EXPECT_EQ(opens, 1);
+  EXPECT_EQ(first_sample(*metrics, "pcie_bar_device_up").gauge.value, 1);
+}
+
+// A default service run on a device like the seed's FPGA (1.2 us per read; the whole default
+// sweep would take about 25 s): it fits sweep.budget (1 s), and the busy-time counter says so.
+TEST(DeviceWorker, ADefaultRunOnASlowDeviceStaysWithinItsBudget) {
+  DeviceSpec spec;
+  spec.sim.model = *sim_model_preset("fpga-gen3x1");
+  spec.writes.enabled = false;
+  spec.sweep.interval = std::chrono::hours(1);
+  auto metrics = std::make_shared<DeviceMetrics>(spec);
+  std::mutex sweep_lock;
+  DeviceWorker w(spec, metrics, clock_for_tests(), sweep_lock, [](const DeviceSpec& s) { return open_bar(s); });
+  w.open_now();
+  w.start();
+  ASSERT_TRUE(eventually([&] { return metrics->first_run_done(); }, 20s));
+  w.stop();
+  const double busy = first_sample(*metrics, "pcie_bar_device_busy_seconds_total").counter.value;
+  const double sweep = first_sample(*metrics, "pcie_bar_sweep_duration_seconds").gauge.value;
+  EXPECT_LE(busy, 1.0 * 1.1);
+  EXPECT_GE(busy, sweep);          // probes and sweep
+  EXPECT_LE(busy, sweep + 0.05);   // the probes are a few accesses
   EXPECT_EQ(first_sample(*metrics, "pcie_bar_device_up").gauge.value, 1);
 }
 
@@ -179,6 +203,7 @@ TEST(DeviceWorker, AnyExceptionFromADeviceIsAFailureNotACrash) {
 TEST(DeviceWorker, StopCancelsALongSweepPromptlyAndRestoresTheWindow) {
   auto spec = quick_spec();
   spec.sweep.iterations = {1'000'000'000, 1'000'000'000, 1'000'000'000};
+  spec.sweep.budget = std::chrono::seconds(20);  // a run that lasts until it is stopped
   auto metrics = std::make_shared<DeviceMetrics>(spec);
   std::mutex sweep_lock;
   testing::FakeBar* raw = nullptr;

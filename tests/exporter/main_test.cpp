@@ -132,7 +132,7 @@ TEST(Main, ADeviceFailingDuringTheRunIsExitCode3) {
   // device that is removed: the next access raises SIGBUS and the run fails. (Should the run
   // not have started yet, its timeout still ends it as a failure during the run.)
   std::string cfg = write_temp("failing", "devices:\n  - {name: a, backend: sim, sim: {path: " + bar +
-                                              "}, sweep: {timeout: 20s, iterations: {read: 1000000000}}}\n");
+                                              "}, sweep: {timeout: 20s, budget: 10s, iterations: {read: 1000000000}}}\n");
   std::thread remover([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     truncate(bar.c_str(), 0);

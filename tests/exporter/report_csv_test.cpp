@@ -22,9 +22,10 @@ TEST(ReportCsv, OneRowPerResultWithRawUnits) {
   EXPECT_EQ(header,
             "device,backend,address,bar,op,block_size,ops,bytes,seconds,throughput_bytes_per_second,mismatches,"
             "latency_min_seconds,latency_mean_seconds,latency_p50_seconds,latency_p99_seconds,latency_max_seconds,"
-            "ops_per_sample");
-  EXPECT_EQ(read_row, "\"fpga,\"\"0\"\"\",vfio,\"0000:22:00.0\",0,read,4,10,40,1e-05,4000000,0,1e-06,1e-06,1e-06,1e-06,1e-06,1");
-  EXPECT_EQ(rw_row.substr(rw_row.find(",rw,")), ",rw,4,5,40,1e-05,4000000,1,2e-06,2e-06,2e-06,2e-06,2e-06,1");
+            "ops_per_sample,iterations_planned,budget_limited,underpowered");
+  EXPECT_EQ(read_row, "\"fpga,\"\"0\"\"\",vfio,\"0000:22:00.0\",0,read,4,10,40,1e-05,4000000,0,1e-06,1e-06,1e-06,1e-06,1e-06,1,"
+                      "100,true,true");
+  EXPECT_EQ(rw_row.substr(rw_row.find(",rw,")), ",rw,4,5,40,1e-05,4000000,1,2e-06,2e-06,2e-06,2e-06,2e-06,1,5,false,true");
 }
 
 }  // namespace

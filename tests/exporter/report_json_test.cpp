@@ -34,6 +34,10 @@ TEST(ReportJson, HasTheDocumentedShape) {
   EXPECT_DOUBLE_EQ(rw["throughput_bytes_per_second"].get<double>(), 4e6);
   EXPECT_EQ(rw["mismatches"], 1);
   EXPECT_EQ(rw["ops_per_sample"], 1);
+  EXPECT_EQ(rw["iterations_planned"], 5);
+  EXPECT_EQ(rw["budget_limited"], false);
+  EXPECT_EQ(rw["underpowered"], true);  // 5 ops
+  EXPECT_EQ(d["results"][0]["budget_limited"], true);
   EXPECT_DOUBLE_EQ(rw["latency_seconds"]["p99"].get<double>(), 2e-6);
   const auto& v = d["verify"][0];
   EXPECT_EQ(v["offset"], 4);

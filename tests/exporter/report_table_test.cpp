@@ -24,10 +24,17 @@ TEST(ReportTable, HeaderNamesTheRealDeviceAndBackend) {
 
 TEST(ReportTable, RowsShowThroughputAndLatencyInFittingUnits) {
   std::string t = table();
-  EXPECT_NE(t.find("READ  |        4 B |     10 |       4.00 |  1.00 µs |  1.00 µs |  1.00 µs |  1.00 µs |  1.00 µs |          -\n"),
+  EXPECT_NE(t.find("READ  |        4 B |    10*! |       4.00 |  1.00 µs |  1.00 µs |  1.00 µs |  1.00 µs |  1.00 µs |          -\n"),
             std::string::npos) << t;
-  EXPECT_NE(t.find("WRITE |        4 B |     10 |       8.00 |   500 ns |"), std::string::npos) << t;
-  EXPECT_NE(t.find("R+W   |        4 B |      5 |       4.00 |  2.00 µs |"), std::string::npos) << t;
+  EXPECT_NE(t.find("WRITE |        4 B |     10! |       8.00 |   500 ns |"), std::string::npos) << t;
+  EXPECT_NE(t.find("R+W   |        4 B |      5! |       4.00 |  2.00 µs |"), std::string::npos) << t;
+}
+
+TEST(ReportTable, CellsPlannedDownOrWithTooFewOpsAreMarkedAndExplained) {
+  std::string t = table();
+  EXPECT_NE(t.find("* fewer ops than sweep.iterations: the cell's share of sweep.budget (1.00 s per run) ran out\n"),
+            std::string::npos) << t;
+  EXPECT_NE(t.find("! fewer than 30 ops: too few for its percentiles to be trusted\n"), std::string::npos) << t;
 }
 
 TEST(ReportTable, HexDumpAndFailedVerifyAreSpelledOut) {

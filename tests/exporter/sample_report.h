@@ -11,6 +11,7 @@ inline OpResult sample_result(Op op, uint64_t block, uint64_t ticks_each, uint64
   r.block_size = block;
   r.ops = ops;
   r.bytes = ops * block * (op == Op::kReadWrite ? 2 : 1);
+  r.iterations_planned = ops;
   for (uint64_t i = 0; i < ops; ++i) r.latency.record(ticks_each);
   return r;
 }
@@ -33,6 +34,8 @@ inline OnceReport sample_report() {
                      sample_result(Op::kWrite, 4, 500, 10),        // 8 MB/s
                      sample_result(Op::kReadWrite, 4, 2000, 5)};   // 8 B per 2 µs = 4 MB/s
   d.sweep.results[2].mismatches = 1;
+  d.sweep.results[0].iterations_planned = 100;  // planned down to fit sweep.budget
+  d.sweep.results[0].budget_limited = true;
   VerifyResult v;
   v.offset = 0x4;
   v.width = 4;

@@ -134,7 +134,7 @@ TEST(Serve, SigtermExitsZeroWithinTwoSeconds) {
 
 TEST(Serve, SigtermDuringALongRunStillExitsPromptly) {
   std::string cfg = write_temp_file("long.yml", "devices:\n  - name: big\n    backend: sim\n"
-                                                "    sweep: {iterations: {read: 1000000000}}\n");
+                                                "    sweep: {budget: 20s, iterations: {read: 1000000000}}\n");
   ExporterProcess p({"--config.file", cfg});
   ASSERT_GT(p.port(), 0) << p.log();
   std::this_thread::sleep_for(300ms);
@@ -195,7 +195,7 @@ TEST(Serve, ABarThatVanishesMidSweepRaisesSigbusAndOnlyThatDeviceGoesDown) {
   std::string bar = std::string(::testing::TempDir()) + "/sigbus-" + std::to_string(getpid());
   std::string cfg = write_temp_file("sigbus.yml",
                                     "devices:\n  - {name: vanish, backend: sim, sim: {path: " + bar +
-                                        "}, writes: {enabled: false}, sweep: {interval: 1s, iterations: {read: 1000000000}}}\n"
+                                        "}, writes: {enabled: false}, sweep: {interval: 10s, budget: 5s, iterations: {read: 1000000000}}}\n"
                                         "  - {name: stays, backend: sim, sweep: {interval: 1s, block_sizes: [8], "
                                         "iterations: {read: 100, write: 100, rw: 100}}}\n");
   ExporterProcess p({"--config.file", cfg});
@@ -223,7 +223,7 @@ TEST(Serve, SigtermDuringAWriteSweepRestoresTheWindowBeforeExiting) {
   for (std::size_t i = 0; i < original.size(); ++i) original[i] = static_cast<char>(i * 37 + 11);
   std::ofstream(bar, std::ios::binary) << original;
   std::string cfg = write_temp_file("restore.yml", "devices:\n  - {name: w, backend: sim, sim: {path: " + bar +
-                                                       "}, sweep: {block_sizes: [4096], iterations: {read: 10, write: 1000000000}}}\n");
+                                                       "}, sweep: {block_sizes: [4096], budget: 20s, iterations: {read: 10, write: 1000000000}}}\n");
   ExporterProcess p({"--config.file", cfg});
   ASSERT_GT(p.port(), 0) << p.log();
   std::this_thread::sleep_for(500ms);  // inside the endless WRITE sweep: the window holds the pattern now
