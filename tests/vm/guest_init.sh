@@ -105,6 +105,8 @@ run service_log cat /tmp/svc.err
 # --- end of issue 19 (access) block
 run restore_edu $x setup --restore $EDU
 run driver_after_restore sh -c "basename \$(readlink /sys/bus/pci/devices/$EDU/driver 2>/dev/null) 2>/dev/null || echo none"
+# sweep.budget on a real register BAR: the run is planned to the budget.
+run budget_edu_sysfs $x --config.file /cfg/budget_edu.yml --once --output json
 # --- Issue 19 (access): under kernel lockdown every resourceN mmap is refused (EPERM). Lockdown
 # cannot be lifted once set, so this block must stay the last one before @@ALL-DONE.
 mount -t securityfs securityfs /sys/kernel/security 2>/dev/null

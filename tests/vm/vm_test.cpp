@@ -203,6 +203,21 @@ TEST_F(Vm, SeedStyleCommandLineDeviceIsReadOnlyByDefault) {
   EXPECT_EQ(d["backend"], "vfio");
   EXPECT_EQ(d["writes_enabled"], false);
   expect_clean_sweep(d, 13, /*ram=*/false);
+  EXPECT_LE(d["sweep_wall_seconds"].get<double>(), 1.0 * 1.1);  // the default sweep.budget, +10 %
+}
+
+TEST_F(Vm, ARunOnARegisterBarIsPlannedToItsBudget) {
+  const Scenario& s = scenario("budget_edu_sysfs");
+  ASSERT_EQ(s.rc, 0) << s.err << s.out;
+  json d = s.doc()["devices"][0];
+  EXPECT_LE(d["sweep_wall_seconds"].get<double>(), 0.150 * 1.1) << d.dump();
+  ASSERT_EQ(d["results"].size(), 13u);
+  bool planned_down = false;
+  for (const auto& r : d["results"]) {
+    EXPECT_GE(r["ops"].get<uint64_t>(), 1u) << r.dump();
+    planned_down |= r["budget_limited"].get<bool>();
+  }
+  EXPECT_TRUE(planned_down) << "150 ms is far below what 13 cells of 10000 ops need under TCG";
 }
 
 TEST_F(Vm, ErrorsSayWhatIsWrong) {
