@@ -386,6 +386,9 @@ TEST(SweepBudget, ASlowDeviceIsPlannedToItsBudgetNotCutByTheTimeout) {
 // What the sweep reports is the model's truth: 1.2 us for an 8-byte read, eight of them for a
 // 64-byte one (width 8). Medians: a preemption on a busy machine moves means, not medians.
 TEST(SweepBudget, ReportedReadLatencyIsTheModelsWithinFivePercent) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "a sanitizer adds its own cost to every access outside the modelled wait";
+#endif
   DeviceSpec d = fpga_spec();
   d.sweep.block_sizes = {8, 64};
   d.sweep.iterations.read = 2000;
