@@ -93,7 +93,7 @@ void decode_cpu(const YamlField& f, CpuSetting& c) {
 }
 
 void decode_sweep(const YamlField& f, SweepSpec& s) {
-  f.expect_keys({"interval", "timeout", "budget", "block_sizes", "iterations", "cpu"});
+  f.expect_keys({"interval", "timeout", "budget", "block_sizes", "iterations", "repetitions", "cpu"});
   for (auto [key, slot] : {std::pair{"interval", &s.interval}, std::pair{"timeout", &s.timeout}}) {
     YamlField iv = f[key];
     if (!iv.present()) continue;
@@ -121,6 +121,10 @@ void decode_sweep(const YamlField& f, SweepSpec& s) {
       b.fail(b.str() + " is more than half of sweep.timeout (" + duration_text(s.effective_timeout()) +
              "): a run planned to its budget must end well before the timeout cuts it");
     s.budget = *d;
+  }
+  if (YamlField r = f["repetitions"]; r.present()) {
+    s.repetitions = static_cast<unsigned>(r.u64(100));
+    if (s.repetitions == 0) r.fail("must be at least 1");
   }
   if (YamlField cpu = f["cpu"]; cpu.present()) decode_cpu(cpu, s.cpu);
   if (YamlField it = f["iterations"]; it.present()) {

@@ -80,6 +80,9 @@ struct SweepSpec {
   }
   std::vector<uint64_t> block_sizes{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
   Iterations iterations;
+  // The whole sweep this many times per run (sharing the budget); each cell then reports the
+  // median and spread of its throughput across repetitions, as benchmark aggregates do.
+  unsigned repetitions = 1;
   CpuSetting cpu;
 };
 

@@ -21,6 +21,7 @@ void Histogram::merge(const Histogram& other) {
   for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
   count_ += other.count_;
   sum_ += other.sum_;
+  sum_sq_ += other.sum_sq_;
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
 }

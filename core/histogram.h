@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -26,6 +27,7 @@ class Histogram {
     ++counts_[index_of(std::min(value, kMaxTrackable))];
     ++count_;
     sum_ += value;
+    sum_sq_ += static_cast<double>(value) * static_cast<double>(value);
     min_ = std::min(min_, value);
     max_ = std::max(max_, value);
   }
@@ -38,6 +40,8 @@ class Histogram {
     counts_[index_of(std::min(value, kMaxTrackable))] += n;
     count_ += n;
     sum_ += static_cast<double>(total);
+    const double each = static_cast<double>(total) / static_cast<double>(n);
+    sum_sq_ += static_cast<double>(n) * each * each;
     min_ = std::min(min_, value);
     max_ = std::max(max_, value);
   }
@@ -50,6 +54,13 @@ class Histogram {
   uint64_t min() const { return count_ ? min_ : 0; }
   uint64_t max() const { return max_; }
   double mean() const { return count_ ? sum_ / static_cast<double>(count_) : 0.0; }
+  // Population standard deviation of the recorded values (batched ops count at their batch's mean,
+  // so batches narrow it: the spread between batches, not between single ops).
+  double stddev() const {
+    if (count_ == 0) return 0;
+    const double m = mean();
+    return std::sqrt(std::max(0.0, sum_sq_ / static_cast<double>(count_) - m * m));
+  }
   // The value at quantile q in [0, 1]: the middle of the bucket holding that rank, kept
   // within [min, max]; the lowest and highest ranks are min and max exactly. 0 when empty.
   uint64_t value_at_quantile(double q) const;
@@ -73,6 +84,7 @@ class Histogram {
   std::vector<uint64_t> counts_;
   uint64_t count_ = 0;
   double sum_ = 0;
+  double sum_sq_ = 0;
   uint64_t min_ = std::numeric_limits<uint64_t>::max();
   uint64_t max_ = 0;
 };

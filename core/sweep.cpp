@@ -245,6 +245,7 @@ class SweepRunner {
     if (t1 > deadline_) timed_out_ = true;
     if (t1 >= cell_end_) cell_over_ = true;
     r.ops += n;
+    ++r.samples;
     if (op == Op::kRead) r.all_ones_reads += static_cast<uint64_t>(std::count(folds, folds + n, ~uint64_t{0}));
     if (op == Op::kReadWrite) check_readbacks(written, n, block, r);
   }
@@ -273,6 +274,26 @@ class SweepRunner {
   StagingBuffer readback_;
 };
 
+// Bytes over the time inside timed ops.
+double throughput_of(const OpResult& r, double seconds_per_unit) {
+  const double seconds = r.latency.sum() * seconds_per_unit;
+  return seconds > 0 ? static_cast<double>(r.bytes) / seconds : 0;
+}
+
+// A cell's next repetition, added to what the earlier ones measured.
+void merge_repetition(OpResult& into, const OpResult& r) {
+  into.ops += r.ops;
+  into.bytes += r.bytes;
+  into.mismatches += r.mismatches;
+  into.all_ones_reads += r.all_ones_reads;
+  into.samples += r.samples;
+  into.iterations_planned += r.iterations_planned;
+  into.budget_limited |= r.budget_limited;
+  into.latency.merge(r.latency);
+  into.repetition_throughputs.insert(into.repetition_throughputs.end(), r.repetition_throughputs.begin(),
+                                     r.repetition_throughputs.end());
+}
+
 }  // namespace
 
 SweepResult run_sweep(Bar& bar, const Clock& clock, const DeviceSpec& spec,
@@ -297,18 +318,26 @@ SweepResult run_sweep(Bar& bar, const Clock& clock, const DeviceSpec& spec,
     result.window_restored = true;
   };
   const Iterations& n = spec.sweep.iterations;
-  uint64_t cells_left = spec.sweep.block_sizes.size() * (spec.writes.enabled ? 3 : 1);
+  const unsigned repetitions = std::max(1u, spec.sweep.repetitions);
+  uint64_t cells_left = repetitions * spec.sweep.block_sizes.size() * (spec.writes.enabled ? 3 : 1);
+  std::size_t cell = 0;  // of the current repetition
   auto run_cell = [&](Op op, uint64_t block, uint64_t iterations) {
     runner.plan_cell(cells_left--);
-    result.results.push_back(runner.run(op, block, iterations));
+    OpResult r = runner.run(op, block, iterations);
+    if (repetitions > 1) r.repetition_throughputs.push_back(throughput_of(r, result.seconds_per_unit));
+    if (cell < result.results.size()) merge_repetition(result.results[cell], r);
+    else result.results.push_back(std::move(r));
+    ++cell;
   };
   try {
-    for (uint64_t block : spec.sweep.block_sizes) {
-      if (runner.stopped()) break;
-      run_cell(Op::kRead, block, n.read);
-      if (!spec.writes.enabled) continue;
-      run_cell(Op::kWrite, block, n.write);
-      run_cell(Op::kReadWrite, block, n.rw);
+    for (unsigned repetition = 0; repetition < repetitions && !runner.stopped(); ++repetition, cell = 0) {
+      for (uint64_t block : spec.sweep.block_sizes) {
+        if (runner.stopped()) break;
+        run_cell(Op::kRead, block, n.read);
+        if (!spec.writes.enabled) continue;
+        run_cell(Op::kWrite, block, n.write);
+        run_cell(Op::kReadWrite, block, n.rw);
+      }
     }
   } catch (const DeviceError&) {
     try {

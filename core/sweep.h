@@ -54,6 +54,9 @@ struct OpResult {
   Histogram latency;
   // Ops timed together in one sample (1: every op timed on its own).
   uint64_t ops_per_sample = 1;
+  uint64_t samples = 0;  // timed samples (a sample holds ops_per_sample ops, the last maybe fewer)
+  // With sweep.repetitions above 1: this cell's throughput in each repetition, in run order.
+  std::vector<double> repetition_throughputs;
   // sweep.iterations for this op: an upper bound, which sweep.budget may cut.
   uint64_t iterations_planned = 0;
   bool budget_limited = false;  // fewer ops than planned because the cell's share of the budget ran out

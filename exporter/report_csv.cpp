@@ -26,7 +26,9 @@ std::string num(double v) {
 void write_csv(const OnceReport& report, std::ostream& out) {
   out << "device,backend,address,bar,op,block_size,ops,bytes,seconds,throughput_bytes_per_second,mismatches,"
          "latency_min_seconds,latency_mean_seconds,latency_p50_seconds,latency_p99_seconds,latency_max_seconds,"
-         "ops_per_sample,iterations_planned,budget_limited,underpowered\n";
+         "ops_per_sample,iterations_planned,budget_limited,underpowered,samples,latency_p999_seconds,"
+         "latency_stddev_seconds,latency_cv,latency_p50_ci95_low_seconds,latency_p50_ci95_high_seconds,repetitions,"
+         "repetitions_median_throughput_bytes_per_second,repetitions_throughput_cv\n";
   for (const DeviceRun& d : report.devices) {
     for (const OpResult& r : d.sweep.results) {
       OpStats s = op_stats(r, d.sweep.seconds_per_unit);
@@ -36,7 +38,10 @@ void write_csv(const OnceReport& report, std::ostream& out) {
           << num(s.latency.min) << ',' << num(s.latency.mean) << ',' << num(s.latency.p50) << ','
           << num(s.latency.p99) << ',' << num(s.latency.max) << ',' << r.ops_per_sample << ','
           << r.iterations_planned << ',' << (r.budget_limited ? "true" : "false") << ','
-          << (r.underpowered() ? "true" : "false") << '\n';
+          << (r.underpowered() ? "true" : "false") << ',' << r.samples << ',' << num(s.latency.p999) << ','
+          << num(s.latency.stddev) << ',' << num(s.latency.cv) << ',' << num(s.latency.p50_ci_low) << ','
+          << num(s.latency.p50_ci_high) << ',' << s.repetitions.count << ',' << num(s.repetitions.median_throughput)
+          << ',' << num(s.repetitions.cv) << '\n';
     }
   }
 }

@@ -24,9 +24,14 @@ json result_json(const OpResult& r, double seconds_per_unit) {
           {"iterations_planned", r.iterations_planned},
           {"budget_limited", r.budget_limited},
           {"underpowered", r.underpowered()},
+          {"samples", r.samples},
           {"latency_seconds",
            {{"min", s.latency.min}, {"mean", s.latency.mean}, {"p50", s.latency.p50}, {"p99", s.latency.p99},
-            {"max", s.latency.max}}}};
+            {"p999", s.latency.p999}, {"max", s.latency.max}, {"stddev", s.latency.stddev}, {"cv", s.latency.cv},
+            {"p50_ci95", {s.latency.p50_ci_low, s.latency.p50_ci_high}}}},
+          {"repetitions",
+           {{"count", s.repetitions.count}, {"median_throughput_bytes_per_second", s.repetitions.median_throughput},
+            {"throughput_cv", s.repetitions.cv}}}};
 }
 
 // 64-bit register values as hex strings: JSON numbers lose precision above 2^53.

@@ -116,25 +116,43 @@ void write_verify(const VerifyResult& v, std::ostream& out) {
   out << (v.restored ? " (original value " + hex(v.original, 2 * static_cast<int>(v.width)) + " restored)\n" : "\n");
 }
 
+// With sweep.repetitions: how far a cell's throughput moved from one repetition to the next.
+void write_repetitions(const DeviceRun& d, std::ostream& out) {
+  const OpResult* widest = nullptr;
+  double widest_cv = -1;
+  std::size_t count = 0;
+  for (const OpResult& r : d.sweep.results) {
+    RepetitionStats rep = op_stats(r, d.sweep.seconds_per_unit).repetitions;
+    count = std::max(count, rep.count);
+    if (rep.count > 1 && rep.cv > widest_cv) widest_cv = rep.cv, widest = &r;
+  }
+  if (!widest) return;
+  out << count << " repetitions: throughput varied by up to " << printf_string("%.1f%%", 100 * widest_cv)
+      << " (coefficient of variation, " << op_label(widest->op) << " " << format_bytes(widest->block_size)
+      << "); JSON and CSV give each cell's median and CV across repetitions\n";
+}
+
 void write_results(const DeviceRun& d, std::ostream& out) {
   out << "\n=== BENCHMARK RESULTS: " << d.spec.name << " (throughput in MB/s = 10^6 bytes/s; R+W counts "
       << "bytes written plus bytes read) ===\n"
-      << "OP    | Block Size |     Ops | Throughput |      Min |     Mean |      p50 |      p99 |      Max | Mismatches\n"
-      << "------|------------|---------|------------|----------|----------|----------|----------|----------|-----------\n";
+      << "OP    | Block Size |     Ops | Throughput |      Min |     Mean |      p50 |      p99 |    p99.9 |      Max |    CV | Mismatches\n"
+      << "------|------------|---------|------------|----------|----------|----------|----------|----------|----------|-------|-----------\n";
   for (const OpResult& r : d.sweep.results) {
     OpStats s = op_stats(r, d.sweep.seconds_per_unit);
     // * planned down to fit sweep.budget; ! too few ops to trust (fewer than 30).
     const std::string ops = std::to_string(r.ops) + (r.budget_limited ? "*" : "") + (r.underpowered() ? "!" : "");
     out << printf_string("%-5s | %10s | %7s | %10s", op_label(r.op), format_bytes(r.block_size).c_str(), ops.c_str(),
                          format_mb_per_s(s.throughput_bytes_per_second).c_str());
-    for (double t : {s.latency.min, s.latency.mean, s.latency.p50, s.latency.p99, s.latency.max})
+    for (double t : {s.latency.min, s.latency.mean, s.latency.p50, s.latency.p99, s.latency.p999, s.latency.max})
       out << " | " << pad_left(format_seconds(t), 8);
+    out << " | " << pad_left(printf_string("%.0f%%", 100 * s.latency.cv), 5);
     out << " | " << pad_left(r.op == Op::kReadWrite ? std::to_string(r.mismatches) : "-", 10) << "\n";
   }
   const auto& results = d.sweep.results;
   if (std::any_of(results.begin(), results.end(), [](const OpResult& r) { return r.budget_limited; }))
     out << "* fewer ops than sweep.iterations: the cell's share of sweep.budget ("
         << format_seconds(std::chrono::duration<double>(d.spec.sweep.effective_budget()).count()) << " per run) ran out\n";
+  write_repetitions(d, out);
   if (std::any_of(results.begin(), results.end(), [](const OpResult& r) { return r.underpowered(); }))
     out << "! fewer than " << OpResult::kUsefulOps << " ops: too few for its percentiles to be trusted\n";
 }

@@ -169,6 +169,8 @@ const BadCase kBadCases[] = {
     {"budget over half the timeout", "devices:\n  - {name: a, backend: sim, sweep: {interval: 10s, budget: 6s}}\n",
      "2:60: devices[0].sweep.budget: 6s is more than half of sweep.timeout (10s): a run planned to its budget must "
      "end well before the timeout cuts it"},
+    {"zero repetitions", "devices:\n  - {name: a, backend: sim, sweep: {repetitions: 0}}\n",
+     "2:50: devices[0].sweep.repetitions: must be at least 1"},
     {"bad cpu", "devices:\n  - {name: a, backend: sim, sweep: {cpu: fastest}}\n",
      "2:42: devices[0].sweep.cpu: 'fastest' is not a CPU (auto, none or a CPU number)"},
 };

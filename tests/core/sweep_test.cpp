@@ -357,6 +357,22 @@ TEST(Sweep, ARunLongerThanItsTimeoutIsCutShort) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
 }
 
+TEST(Sweep, RepetitionsRunEveryCellAgainAndKeepEachOnesThroughput) {
+  FakeBar bar(0x1000, true);
+  DeviceSpec d = small_spec();
+  d.sweep.repetitions = 3;
+  SweepResult r = run_sweep(bar, test_clock(), d);
+  ASSERT_EQ(r.results.size(), 9u);  // one per cell, as without repetitions
+  for (const OpResult& o : r.results) {
+    const uint64_t per_repetition = o.op == Op::kRead ? 50 : o.op == Op::kWrite ? 40 : 30;
+    EXPECT_EQ(o.ops, 3 * per_repetition);
+    EXPECT_EQ(o.latency.count(), o.ops);
+    EXPECT_EQ(o.iterations_planned, 3 * per_repetition);
+    ASSERT_EQ(o.repetition_throughputs.size(), 3u);
+    for (double t : o.repetition_throughputs) EXPECT_GT(t, 0);
+  }
+}
+
 // The seed's FPGA (1.2 us per read, core/sim_model.h) behind the production wiring (open_bar).
 DeviceSpec fpga_spec() {
   DeviceSpec d;

@@ -38,6 +38,10 @@ TEST(ReportJson, HasTheDocumentedShape) {
   EXPECT_EQ(rw["budget_limited"], false);
   EXPECT_EQ(rw["underpowered"], true);  // 5 ops
   EXPECT_EQ(d["results"][0]["budget_limited"], true);
+  EXPECT_DOUBLE_EQ(rw["latency_seconds"]["p999"].get<double>(), 2e-6);
+  EXPECT_DOUBLE_EQ(rw["latency_seconds"]["stddev"].get<double>(), 0);
+  EXPECT_EQ(rw["latency_seconds"]["p50_ci95"].size(), 2u);
+  EXPECT_EQ(rw["repetitions"]["count"], 0);
   EXPECT_DOUBLE_EQ(rw["latency_seconds"]["p99"].get<double>(), 2e-6);
   const auto& v = d["verify"][0];
   EXPECT_EQ(v["offset"], 4);
