@@ -4,6 +4,7 @@
 // One boot serves every test below (ctest runs this binary as the single test `vm`).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -54,11 +55,24 @@ class Vm : public ::testing::Test {
     parse(*serial_);
   }
 
+  // Blocks "@@BEGIN name\n@@STDOUT\n...@@STDERR\n...@@END name rc=N\n", found with plain
+  // searches: std::regex recurses once per character of a lazy match, and a scenario's output of
+  // a few hundred KiB overflowed the stack.
   static void parse(const std::string& log) {
     scenarios_ = new std::map<std::string, Scenario>;
-    std::regex block("@@BEGIN (\\S+)\n@@STDOUT\n([\\s\\S]*?)@@STDERR\n([\\s\\S]*?)@@END \\1 rc=(\\d+)\n");
-    for (std::sregex_iterator it(log.begin(), log.end(), block), end; it != end; ++it)
-      (*scenarios_)[(*it)[1]] = Scenario{std::stoi((*it)[4]), (*it)[2], (*it)[3]};
+    for (std::size_t at = log.find("@@BEGIN "); at != std::string::npos; at = log.find("@@BEGIN ", at + 1)) {
+      const std::size_t name_end = log.find('\n', at);
+      if (name_end == std::string::npos) break;
+      const std::string name = log.substr(at + 8, name_end - at - 8);
+      const std::string out_tag = "@@STDOUT\n", err_tag = "@@STDERR\n", end_tag = "@@END " + name + " rc=";
+      if (log.compare(name_end + 1, out_tag.size(), out_tag) != 0) continue;
+      const std::size_t out = name_end + 1 + out_tag.size();
+      const std::size_t err = log.find(err_tag, out);
+      const std::size_t end = err == std::string::npos ? err : log.find(end_tag, err);
+      if (end == std::string::npos) continue;  // cut short: the guest died inside this scenario
+      (*scenarios_)[name] = Scenario{std::atoi(log.c_str() + end + end_tag.size()), log.substr(out, err - out),
+                                     log.substr(err + err_tag.size(), end - err - err_tag.size())};
+    }
   }
 
   static const Scenario& scenario(const std::string& name) {
