@@ -226,8 +226,9 @@ TEST(Sweep, ReadWriteCountsBlocksThatReadBackWrong) {
   // sanitizers. 32 slots: 0x140 (slot 8) is hit by ops 8 and 40.
   d.sweep.block_sizes = {8};
   d.sweep.iterations = {1, 1, 64};
-  // A warm-up preempted on a loaded machine (a sanitizer build beside other work) can see the ops
-  // too slow to batch: the count must be right either way, and batched in one of five runs.
+  // A warm-up preempted on a loaded machine can see the ops too slow to batch: the count must be
+  // right either way, and batched in one of five runs. Under ThreadSanitizer on this project's
+  // AMD machine every recorded access is slow enough that these ops are never batched.
   bool batched = false;
   for (int run = 0; run < 5 && !batched; ++run) {
     SweepResult r = run_sweep(bar, test_clock(), d);
@@ -236,7 +237,9 @@ TEST(Sweep, ReadWriteCountsBlocksThatReadBackWrong) {
     EXPECT_EQ(rw.mismatches, 2u);
     batched = rw.ops_per_sample > 1;  // the bad slot's ops timed in batches with good ones
   }
+#if !defined(__SANITIZE_THREAD__)
   EXPECT_TRUE(batched);
+#endif
 }
 
 TEST(Sweep, ReadWriteCatchesAWriteThatNeverLands) {
