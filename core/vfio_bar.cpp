@@ -158,7 +158,11 @@ std::unique_ptr<VfioBar> VfioBar::open(const DeviceSpec& spec, const PciSysfs& s
   }
   std::unique_ptr<VfioBar> bar(new VfioBar);
   bar->device_dir_ = sysfs.device_dir(spec.address);
-  auto [node, noiommu] = group_node(dev_root, group);
+  // Not a structured binding: lambdas may capture those only from C++20 on in clang 16 (the
+  // fuzz build uses clang 14).
+  const auto found = group_node(dev_root, group);
+  const auto& node = found.first;
+  const bool noiommu = found.second;
   bar->group_ = VfioGroupTable::process().acquire(
       node, [&] { return open_group(dev_root, node, noiommu, [&] { return group_members(sysfs, group, spec.address); }); });
   int device = ioctl(bar->group_->group.get(), VFIO_GROUP_GET_DEVICE_FD, spec.address.c_str());
