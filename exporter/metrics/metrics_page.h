@@ -1,0 +1,48 @@
+#pragma once
+// The text behind /metrics: every device's samples plus the exporter's own (clock overhead,
+// build info), grouped by family. The page is put together after a device records something,
+// by refresh() on the device's worker thread, so a scrape only hands out the finished string
+// (concurrent scrapes share it).
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "exporter/metrics/device_metrics.h"
+#include "exporter/http/exposition_page.h"
+#include "exporter/metrics/exposition.h"
+
+namespace pcie_bar {
+
+class MetricsPage {
+ public:
+  explicit MetricsPage(double clock_overhead_seconds);
+
+  void set_devices(std::vector<std::shared_ptr<DeviceMetrics>> devices);
+  // Puts the page together if a device recorded something since it was last built. The build
+  // (rendering and gzip, milliseconds for many devices) runs on the caller's thread, outside
+  // the lock scrapes take.
+  void refresh() const;
+  // The page as of the devices' latest updates (refreshed here only if no worker has yet).
+  std::shared_ptr<const ExpositionPage> current() const;
+  // How many times the page was put together.
+  uint64_t builds() const;
+
+ private:
+  std::string build(const std::vector<std::shared_ptr<const SampleText>>& device_texts) const;
+
+  std::vector<prometheus::MetricFamily> families_;  // declared, in exposition order, without samples
+  SampleText own_text_;
+  mutable std::mutex mu_;
+  std::vector<std::shared_ptr<DeviceMetrics>> devices_;
+  // The page and the device texts it was built from; pointer equality says nothing changed.
+  // Builds run concurrently; each is numbered when its texts are taken, and an older one
+  // never replaces a newer page.
+  mutable std::vector<std::shared_ptr<const SampleText>> built_from_;
+  mutable std::shared_ptr<const ExpositionPage> page_;
+  mutable uint64_t started_ = 0, published_ = 0, builds_ = 0;
+};
+
+}  // namespace pcie_bar

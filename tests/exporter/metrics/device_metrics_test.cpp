@@ -1,0 +1,192 @@
+#include "exporter/metrics/device_metrics.h"
+
+#include <gtest/gtest.h>
+
+namespace pcie_bar {
+namespace {
+
+// Families of one collect, indexed by name.
+std::map<std::string, prometheus::MetricFamily> collect(const DeviceMetrics& m) {
+  MetricFamilies f;
+  DeviceMetrics::declare(f);
+  m.collect(f);
+  std::map<std::string, prometheus::MetricFamily> out;
+  for (auto& fam : f.take()) out[fam.name] = fam;
+  return out;
+}
+
+std::string label(const prometheus::ClientMetric& m, const std::string& name) {
+  for (const auto& l : m.label)
+    if (l.name == name) return l.value;
+  return "<none>";
+}
+
+DeviceRun sample_run(bool writes) {
+  DeviceRun run;
+  run.opened = true;
+  run.sweep.seconds_per_unit = 1e-9;
+  run.sweep.wall_seconds = 0.25;
+  for (Op op : {Op::kRead, Op::kWrite, Op::kReadWrite}) {
+    if (!writes && op != Op::kRead) continue;
+    OpResult r;
+    r.op = op;
+    r.block_size = 64;
+    r.ops = 4;
+    r.bytes = op == Op::kReadWrite ? 512 : 256;
+    for (int i = 0; i < 4; ++i) r.latency.record(900);  // 900 ns each
+    run.sweep.results.push_back(r);
+  }
+  if (writes) {
+    VerifyResult v;
+    v.offset = 0x4000;
+    v.status = VerifyStatus::kMismatch;
+    run.verify.push_back(v);
+  }
+  return run;
+}
+
+TEST(DeviceMetrics, ARunBecomesHistogramsGaugesAndCounters) {
+  DeviceSpec spec;
+  DeviceMetrics m(spec);
+  m.record_run(sample_run(true), 1700000000.5);
+  auto f = collect(m);
+
+  const auto& hist = f.at("pcie_bar_op_duration_seconds");
+  ASSERT_EQ(hist.metric.size(), 3u);
+  const auto& read = hist.metric[0];
+  EXPECT_EQ(label(read, "device"), "sim0");
+  EXPECT_EQ(label(read, "bar"), "0");
+  EXPECT_EQ(label(read, "op"), "read");
+  EXPECT_EQ(label(read, "block_size"), "64");
+  EXPECT_EQ(read.histogram.sample_count, 4u);
+  EXPECT_NEAR(read.histogram.sample_sum, 3.6e-6, 1e-12);
+  EXPECT_EQ(read.histogram.bucket.size(), 23u);
+  EXPECT_EQ(read.histogram.bucket[5].cumulative_count, 0u);  // <= 500 ns
+  EXPECT_EQ(read.histogram.bucket[6].cumulative_count, 4u);  // <= 1 µs
+
+  EXPECT_DOUBLE_EQ(f.at("pcie_bar_throughput_bytes_per_second").metric[0].gauge.value, 256 / 3.6e-6);
+  EXPECT_EQ(f.at("pcie_bar_transferred_bytes_total").metric.size(), 3u);
+  EXPECT_EQ(f.at("pcie_bar_rw_mismatches_total").metric[0].counter.value, 0);
+  const auto& verify = f.at("pcie_bar_verify_success").metric[0];
+  EXPECT_EQ(label(verify, "offset"), "0x4000");
+  EXPECT_EQ(verify.gauge.value, 0);
+  EXPECT_EQ(f.at("pcie_bar_verify_failures_total").metric[0].counter.value, 1);
+  EXPECT_EQ(f.at("pcie_bar_device_up").metric[0].gauge.value, 1);
+  EXPECT_EQ(f.at("pcie_bar_last_run_timestamp_seconds").metric[0].gauge.value, 1700000000.5);
+  EXPECT_EQ(f.at("pcie_bar_sweep_duration_seconds").metric[0].gauge.value, 0.25);
+  EXPECT_EQ(label(f.at("pcie_bar_timing_cpu_info").metric.at(0), "cpu"), "none");  // sample_run was not pinned
+}
+
+// rate(pcie_bar_device_busy_seconds_total) is the duty cycle the exporter imposes on the device:
+// every run's time on the device counts, failed ones too.
+TEST(DeviceMetrics, BusyTimeAddsUpEveryRunAndTheBudgetAndOpsAreExposed) {
+  DeviceSpec spec;
+  spec.sweep.budget = std::chrono::milliseconds(400);
+  DeviceMetrics m(spec);
+  DeviceRun run = sample_run(false);
+  run.busy_seconds = 0.25;
+  m.record_run(run, 1.0);
+  m.record_failure("io", 0.125);
+  auto f = collect(m);
+  EXPECT_DOUBLE_EQ(f.at("pcie_bar_device_busy_seconds_total").metric.at(0).counter.value, 0.375);
+  EXPECT_DOUBLE_EQ(f.at("pcie_bar_sweep_budget_seconds").metric.at(0).gauge.value, 0.4);
+  const auto& ops = f.at("pcie_bar_sweep_ops").metric.at(0);
+  EXPECT_EQ(label(ops, "op"), "read");
+  EXPECT_EQ(ops.gauge.value, 4);
+}
+
+TEST(DeviceMetrics, TheTimingCpuOfTheLastRunIsAnInfoMetric) {
+  DeviceMetrics m(DeviceSpec{});
+  DeviceRun run = sample_run(true);
+  run.timing_cpu = {3, 0, true, ""};
+  m.record_run(run, 1.0);
+  auto f = collect(m);
+  const auto& cpu = f.at("pcie_bar_timing_cpu_info").metric.at(0);
+  EXPECT_EQ(label(cpu, "cpu"), "3");
+  EXPECT_EQ(label(cpu, "numa_node"), "0");
+  EXPECT_EQ(label(cpu, "local"), "true");
+  EXPECT_EQ(cpu.gauge.value, 1);
+}
+
+TEST(DeviceMetrics, HistogramsAndCountersAccumulateAcrossRuns) {
+  DeviceMetrics m(DeviceSpec{});
+  m.record_run(sample_run(true), 1);
+  m.record_run(sample_run(true), 2);
+  auto f = collect(m);
+  EXPECT_EQ(f.at("pcie_bar_op_duration_seconds").metric[0].histogram.sample_count, 8u);
+  EXPECT_EQ(f.at("pcie_bar_transferred_bytes_total").metric[0].counter.value, 512);
+  EXPECT_EQ(f.at("pcie_bar_verify_runs_total").metric[0].counter.value, 2);
+  for (const auto& r : f.at("pcie_bar_runs_total").metric)
+    EXPECT_EQ(r.counter.value, label(r, "result") == "success" ? 2 : 0);
+}
+
+TEST(DeviceMetrics, SkippedOpsProduceNoSeries) {
+  DeviceMetrics m(DeviceSpec{});
+  m.record_run(sample_run(false), 1);
+  auto f = collect(m);
+  EXPECT_EQ(f.at("pcie_bar_op_duration_seconds").metric.size(), 1u);
+  EXPECT_EQ(f.count("pcie_bar_rw_mismatches_total"), 0u);
+  EXPECT_EQ(f.count("pcie_bar_verify_success"), 0u);
+}
+
+TEST(DeviceMetrics, FailureMarksDownAndCountsTheReason) {
+  DeviceMetrics m(DeviceSpec{});
+  EXPECT_FALSE(m.first_run_done());
+  m.record_run(sample_run(true), 1);
+  m.record_failure("io");
+  EXPECT_TRUE(m.first_run_done());
+  auto f = collect(m);
+  EXPECT_EQ(f.at("pcie_bar_device_up").metric[0].gauge.value, 0);
+  EXPECT_EQ(label(f.at("pcie_bar_device_errors_total").metric[0], "reason"), "io");
+  EXPECT_EQ(f.at("pcie_bar_op_duration_seconds").metric[0].histogram.sample_count, 4u);  // kept for rate()
+}
+
+TEST(DeviceMetrics, EveryRunRefreshesLinkAndAer) {
+  DeviceMetrics m(DeviceSpec{});
+  DeviceRun run = sample_run(false);
+  run.info.aer = AerCounters{1, 0, 0};
+  run.info.link.current_width = 8;
+  m.record_run(run, 1);
+  run.info.aer = AerCounters{4, 0, 2};
+  run.info.link.current_width = 4;  // the link retrained narrower while the device stayed open
+  m.record_run(run, 2);
+  auto f = collect(m);
+  for (const auto& a : f.at("pcie_bar_aer_errors_total").metric) {
+    std::string sev = label(a, "severity");
+    EXPECT_EQ(a.counter.value, sev == "correctable" ? 4 : sev == "fatal" ? 2 : 0) << sev;
+  }
+  EXPECT_EQ(f.at("pcie_bar_link_width_lanes").metric[0].gauge.value, 4);
+}
+
+TEST(DeviceMetrics, InfoCarriesIdentityAndLinkWhenKnown) {
+  DeviceSpec spec;
+  spec.name = "fpga0";
+  spec.backend = Backend::kVfio;
+  spec.address = "0000:22:00.0";
+  DeviceMetrics m(spec);
+  PciInfo info;
+  info.vendor_id = "0x10ee";
+  info.device_id = "0x0666";
+  info.driver = "vfio-pci";
+  info.link.current_speed_gts = 8.0;
+  info.link.max_speed_gts = 16.0;
+  info.link.current_width = 4;
+  info.aer = AerCounters{1, 0, 0};
+  BarProperties bar;
+  bar.size = 65536;
+  m.record_opened(bar, info);
+  auto f = collect(m);
+  const auto& i = f.at("pcie_bar_device_info").metric[0];
+  EXPECT_EQ(label(i, "address"), "0000:22:00.0");
+  EXPECT_EQ(label(i, "backend"), "vfio");
+  EXPECT_EQ(label(i, "vendor_id"), "0x10ee");
+  EXPECT_EQ(label(i, "driver"), "vfio-pci");
+  EXPECT_EQ(f.at("pcie_bar_bar_size_bytes").metric[0].gauge.value, 65536);
+  ASSERT_EQ(f.at("pcie_bar_link_speed_transfers_per_second").metric.size(), 2u);
+  EXPECT_EQ(f.at("pcie_bar_link_speed_transfers_per_second").metric[0].gauge.value, 8e9);
+  ASSERT_EQ(f.at("pcie_bar_link_width_lanes").metric.size(), 1u);  // max width unknown: no series
+  EXPECT_EQ(f.at("pcie_bar_aer_errors_total").metric.size(), 3u);
+}
+
+}  // namespace
+}  // namespace pcie_bar

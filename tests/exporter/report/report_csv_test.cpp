@@ -1,0 +1,34 @@
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "tests/exporter/report/sample_report.h"
+
+namespace pcie_bar {
+namespace {
+
+TEST(ReportCsv, OneRowPerResultWithRawUnits) {
+  OnceReport rep = testing::sample_report();
+  rep.devices[0].spec.name = "fpga,\"0\"";
+  std::ostringstream out;
+  write_csv(rep, out);
+  std::istringstream lines(out.str());
+  std::string header, read_row, write_row, rw_row, extra;
+  std::getline(lines, header);
+  std::getline(lines, read_row);
+  std::getline(lines, write_row);
+  std::getline(lines, rw_row);
+  EXPECT_FALSE(std::getline(lines, extra));
+  EXPECT_EQ(header,
+            "device,backend,address,bar,op,block_size,ops,bytes,seconds,throughput_bytes_per_second,mismatches,"
+            "latency_min_seconds,latency_mean_seconds,latency_p50_seconds,latency_p99_seconds,latency_max_seconds,"
+            "ops_per_sample,iterations_planned,budget_limited,underpowered,samples,latency_p999_seconds,"
+            "latency_stddev_seconds,latency_cv,latency_p50_ci95_low_seconds,latency_p50_ci95_high_seconds,repetitions,"
+            "repetitions_median_throughput_bytes_per_second,repetitions_throughput_cv");
+  EXPECT_EQ(read_row, "\"fpga,\"\"0\"\"\",vfio,\"0000:22:00.0\",0,read,4,10,40,1e-05,4000000,0,1e-06,1e-06,1e-06,1e-06,1e-06,1,"
+                      "100,true,true,0,1e-06,0,0,1e-06,1e-06,0,0,0");
+  EXPECT_EQ(rw_row.substr(rw_row.find(",rw,")), ",rw,4,5,40,1e-05,4000000,1,2e-06,2e-06,2e-06,2e-06,2e-06,1,5,false,true,0,2e-06,0,0,2e-06,2e-06,0,0,0");
+}
+
+}  // namespace
+}  // namespace pcie_bar

@@ -1,0 +1,63 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/exporter/report/sample_report.h"
+
+namespace pcie_bar {
+namespace {
+
+nlohmann::json json_of(const OnceReport& rep) {
+  std::ostringstream out;
+  write_json(rep, out);
+  return nlohmann::json::parse(out.str());
+}
+
+TEST(ReportJson, HasTheDocumentedShape) {
+  auto j = json_of(testing::sample_report());
+  const auto& d = j["devices"][0];
+  EXPECT_EQ(d["name"], "fpga0");
+  EXPECT_EQ(d["backend"], "vfio");
+  EXPECT_EQ(d["address"], "0000:22:00.0");
+  EXPECT_EQ(d["bar"], 0);
+  EXPECT_EQ(d["bar_size"], 65536);
+  EXPECT_EQ(d["window"]["offset"], 0);
+  EXPECT_EQ(d["window"]["size"], 16384);
+  EXPECT_EQ(d["access_width"], 8);
+  const auto& rw = d["results"][2];
+  EXPECT_EQ(rw["op"], "rw");
+  EXPECT_EQ(rw["block_size"], 4);
+  EXPECT_EQ(rw["ops"], 5);
+  EXPECT_EQ(rw["bytes"], 40);
+  EXPECT_DOUBLE_EQ(rw["seconds"].get<double>(), 10e-6);
+  EXPECT_DOUBLE_EQ(rw["throughput_bytes_per_second"].get<double>(), 4e6);
+  EXPECT_EQ(rw["mismatches"], 1);
+  EXPECT_EQ(rw["ops_per_sample"], 1);
+  EXPECT_EQ(rw["iterations_planned"], 5);
+  EXPECT_EQ(rw["budget_limited"], false);
+  EXPECT_EQ(rw["underpowered"], true);  // 5 ops
+  EXPECT_EQ(d["results"][0]["budget_limited"], true);
+  EXPECT_DOUBLE_EQ(rw["latency_seconds"]["p999"].get<double>(), 2e-6);
+  EXPECT_DOUBLE_EQ(rw["latency_seconds"]["stddev"].get<double>(), 0);
+  EXPECT_EQ(rw["latency_seconds"]["p50_ci95"].size(), 2u);
+  EXPECT_EQ(rw["repetitions"]["count"], 0);
+  EXPECT_DOUBLE_EQ(rw["latency_seconds"]["p99"].get<double>(), 2e-6);
+  const auto& v = d["verify"][0];
+  EXPECT_EQ(v["offset"], 4);
+  EXPECT_EQ(v["width"], 4);
+  EXPECT_EQ(v["written"], "0x12345678");
+  EXPECT_EQ(v["read_back"], "0xedcba987");
+  EXPECT_EQ(v["ok"], false);
+  EXPECT_EQ(j["clock"]["source"], "tsc");
+  EXPECT_EQ(d["timing_cpu"], (nlohmann::json{{"cpu", 5}, {"numa_node", 1}, {"local_to_device", true}, {"note", ""}}));
+}
+
+TEST(ReportJson, DeviceNamesAreEscapedNotSpliced) {
+  OnceReport rep = testing::sample_report();
+  rep.devices[0].spec.name = "a\"b\\c";
+  EXPECT_EQ(json_of(rep)["devices"][0]["name"], "a\"b\\c");
+}
+
+}  // namespace
+}  // namespace pcie_bar
