@@ -70,9 +70,11 @@ uint64_t ModelledBar::measure_overshoot() {
   return over[kWaits / 2];
 }
 
-void ModelledBar::spin_until(uint64_t until_ns) {
-  while (Clock::monotonic_ns() < until_ns) {
+uint64_t ModelledBar::spin_until(uint64_t until_ns) {
+  uint64_t now;
+  while ((now = Clock::monotonic_ns()) < until_ns) {
   }
+  return now;
 }
 
 void ModelledBar::wait(nanoseconds latency) {
@@ -82,7 +84,10 @@ void ModelledBar::wait(nanoseconds latency) {
   if (model_.tail_probability > 0 && uniform < model_.tail_probability)
     ns = static_cast<double>(model_.tail_latency.count());
   const uint64_t wanted = static_cast<uint64_t>(ns);
-  spin_until(Clock::monotonic_ns() + (wanted > overshoot_ns_ ? wanted - overshoot_ns_ : 0));
+  const uint64_t start = Clock::monotonic_ns();
+  const uint64_t end = spin_until(start + (wanted > overshoot_ns_ ? wanted - overshoot_ns_ : 0));
+  ++account_.accesses;
+  account_.nanoseconds += end - start;
 }
 
 uint64_t ModelledBar::load(uint64_t offset, unsigned width) {

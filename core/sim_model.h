@@ -37,9 +37,19 @@ class ModelledBar : public Bar {
   void check_present() const override { inner_->check_present(); }
   bool faulted() const override { return inner_->faulted(); }
 
+  // What the model's accesses actually took, wall time from each wait's start to its end:
+  // the modelled latency plus whatever the host added (an interrupt or a preemption during a
+  // wait lengthens that access, as it would lengthen a real one). The truth a sweep's figures
+  // are checked against; the nominal latency is the truth for the median.
+  struct Account {
+    uint64_t accesses = 0;
+    uint64_t nanoseconds = 0;
+  };
+  Account account() const { return account_; }
+
  private:
   void wait(std::chrono::nanoseconds latency);
-  static void spin_until(uint64_t until_ns);
+  static uint64_t spin_until(uint64_t until_ns);  // returns the clock reading that ended it
   uint64_t measure_overshoot();
 
   std::unique_ptr<Bar> inner_;
@@ -47,6 +57,7 @@ class ModelledBar : public Bar {
   BarProperties props_;
   uint64_t rng_ = 0x9e3779b97f4a7c15ULL;
   uint64_t overshoot_ns_ = 0;  // what a busy wait takes beyond its end, taken off every wait
+  Account account_;
 };
 
 }  // namespace pcie_bar

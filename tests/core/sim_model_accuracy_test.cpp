@@ -5,7 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
+#include <cstdio>
+#include <vector>
 
 #include "core/open_bar.h"
 #include "core/sim_model.h"
@@ -16,12 +17,13 @@ namespace pcie_bar {
 namespace {
 
 // 1.2 us for an 8-byte read of the seed's FPGA, eight of them for a 64-byte one (width 8).
-// The median latency is the model's within 5 %. The throughput is bytes over the summed latencies,
-// a mean: on this project's VM about 1 % of the spinning accesses are interrupted for 20-50 us
-// (p99 25 us for a 1.2 us access, with no steal time reported), which lowers it by 7-30 %; so it
-// must not be above the truth (the model's waits not too short) and not below half of it. A
-// preemption only makes ops slower, so the best of three runs counts.
-TEST(SimModelAccuracy, ReportedReadLatencyIsTheModelsAndThroughputNotAboveIt) {
+// Two truths: the nominal latency, which the median must be within 5 % of; and what the
+// model's accesses actually took (ModelledBar::account), which the throughput, bytes over the
+// summed latencies, must be within 5 % of. They differ by what the host adds: on this project's
+// VM about 1 % of the spinning accesses are interrupted for 20-50 us, which makes the mean access
+// 7-30 % longer than the nominal one, for the model as it would for a real device; so the mean
+// is checked against what happened and only bounded against the nominal figure.
+TEST(SimModelAccuracy, ReadLatencyIsTheModelsAndThroughputIsWhatItsAccessesTook) {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   GTEST_SKIP() << "a sanitizer adds its own cost to every access outside the modelled wait";
 #endif
@@ -29,28 +31,39 @@ TEST(SimModelAccuracy, ReportedReadLatencyIsTheModelsAndThroughputNotAboveIt) {
   d.sim.model = *sim_model_preset("fpga-gen3x1");
   d.sim.model.tail_probability = 0;  // the rare 50 us tail would move the mean, by design
   d.writes.enabled = false;
-  d.sweep.block_sizes = {8, 64};
   d.sweep.iterations.read = 2000;
   auto bar = open_bar(d);
+  auto* model = dynamic_cast<ModelledBar*>(bar.get());
+  ASSERT_NE(model, nullptr);
   const Clock clock = Clock::calibrate();
-  std::map<uint64_t, double> p50_error, best_throughput;  // by block size, over the runs
-  for (int run = 0; run < 3; ++run) {
-    const SweepResult r = run_sweep(*bar, clock, d);
-    ASSERT_EQ(r.results.size(), 2u);
-    for (const OpResult& o : r.results) {
-      const double truth = 1.2e-6 * static_cast<double>(o.block_size / 8);
-      const OpStats s = op_stats(o, r.seconds_per_unit);
-      const double error = std::abs(s.latency.p50 / truth - 1);
-      p50_error[o.block_size] = run == 0 ? error : std::min(p50_error[o.block_size], error);
-      best_throughput[o.block_size] = std::max(best_throughput[o.block_size], s.throughput_bytes_per_second);
-      EXPECT_EQ(o.ops_per_sample, 1u);  // far longer than a clock pair: timed one by one
+  // One block size per sweep, so the model's account covers that cell's accesses (its warm-up,
+  // a few dozen accesses, included). A preemption of milliseconds on a busy host can fall into
+  // the warm-up or the timed ops of one run: the median of three runs counts.
+  for (uint64_t block : {8u, 64u}) {
+    d.sweep.block_sizes = {block};
+    const double accesses = static_cast<double>(block / 8), nominal = 1.2e-6 * accesses;
+    std::vector<double> p50_error, throughput_error;
+    for (int run = 0; run < 3; ++run) {
+      const ModelledBar::Account before = model->account();
+      const SweepResult r = run_sweep(*bar, clock, d);
+      const ModelledBar::Account after = model->account();
+      ASSERT_EQ(r.results.size(), 1u);
+      const OpStats s = op_stats(r.results[0], r.seconds_per_unit);
+      const double ns_per_access = static_cast<double>(after.nanoseconds - before.nanoseconds) /
+                                   static_cast<double>(after.accesses - before.accesses);
+      const double took = static_cast<double>(block) / (ns_per_access * 1e-9 * accesses);
+      std::printf("%3llu B: p50 %.0f ns (nominal %.0f), throughput %.3f MB/s, the model's accesses %.3f MB/s (%.1f %%)\n",
+                  static_cast<unsigned long long>(block), s.latency.p50 * 1e9, nominal * 1e9,
+                  s.throughput_bytes_per_second / 1e6, took / 1e6, 100 * s.throughput_bytes_per_second / took);
+      p50_error.push_back(std::abs(s.latency.p50 / nominal - 1));
+      throughput_error.push_back(std::abs(s.throughput_bytes_per_second / took - 1));
+      EXPECT_LE(s.throughput_bytes_per_second, 1.05 * static_cast<double>(block) / nominal) << block << " B: above the nominal figure";
+      EXPECT_EQ(r.results[0].ops_per_sample, 1u);  // far longer than a clock pair: timed one by one
     }
-  }
-  for (uint64_t block : d.sweep.block_sizes) {
-    const double throughput_truth = static_cast<double>(block) / (1.2e-6 * static_cast<double>(block / 8));
-    EXPECT_LE(p50_error[block], 0.05) << block << " B: median latency";
-    EXPECT_LE(best_throughput[block], 1.05 * throughput_truth) << block << " B: throughput";
-    EXPECT_GE(best_throughput[block], 0.5 * throughput_truth) << block << " B: throughput";
+    std::sort(p50_error.begin(), p50_error.end());
+    std::sort(throughput_error.begin(), throughput_error.end());
+    EXPECT_LE(p50_error[1], 0.05) << block << " B: median latency against the nominal one";
+    EXPECT_LE(throughput_error[1], 0.05) << block << " B: throughput against what the model's accesses took";
   }
 }
 
