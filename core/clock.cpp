@@ -4,6 +4,8 @@
 #include <cmath>
 #include <vector>
 
+#include "core/clock_stamps.h"
+
 #if defined(__x86_64__)
 #include <cpuid.h>
 #endif
@@ -62,8 +64,8 @@ void Clock::measure_overhead() {
   constexpr int kSamples = 2001;
   std::vector<uint64_t> d(kSamples);
   for (auto& x : d) {
-    uint64_t t0 = start();
-    x = stop() - t0;
+    uint64_t t0 = clock_start(*this);
+    x = clock_stop(*this) - t0;
   }
   std::nth_element(d.begin(), d.begin() + kSamples / 2, d.end());
   overhead_ticks_ = d[kSamples / 2];

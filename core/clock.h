@@ -1,16 +1,18 @@
 #pragma once
-// The sweep's clock. On x86-64 with an invariant TSC it reads the time-stamp counter (about
-// 10 ns per start/stop pair on bare metal, 30-40 ns in some VMs), calibrated against
-// CLOCK_MONOTONIC; otherwise it falls back to clock_gettime and says why. The cost of a
-// start/stop pair is measured, so the sweep can subtract it and a report can show it.
+// The sweep's clock, as calibrated: which source it reads, its tick length, the cost of one
+// start/stop pair and, when it is not the TSC, why not. On x86-64 with an invariant TSC the
+// sweep reads the time-stamp counter (about 10 ns per start/stop pair on bare metal, 30-40 ns
+// in some VMs), calibrated against CLOCK_MONOTONIC; otherwise it falls back to clock_gettime
+// and says why. The pair's cost is measured, so the sweep can subtract it and a report can
+// show it.
+//
+// Plain data and no intrinsics: this header reaches every report and service file. The stamps
+// themselves (rdtsc, fences) are in core/clock_stamps.h, which only core's measuring code
+// includes.
 
 #include <cstdint>
 #include <ctime>
 #include <string>
-
-#if defined(__x86_64__)
-#include <x86intrin.h>
-#endif
 
 namespace pcie_bar {
 
@@ -20,30 +22,6 @@ class Clock {
 
   // Picks the TSC when usable (and allowed), calibrates it, and measures the clock's overhead.
   static Clock calibrate(bool allow_tsc = true);
-
-  // Start and stop stamps, in ticks. The fences keep the timed accesses between the stamps.
-  uint64_t start() const {
-#if defined(__x86_64__)
-    if (source_ == Source::kTsc) {
-      _mm_lfence();
-      uint64_t t = __rdtsc();
-      _mm_lfence();
-      return t;
-    }
-#endif
-    return monotonic_ns();
-  }
-  uint64_t stop() const {
-#if defined(__x86_64__)
-    if (source_ == Source::kTsc) {
-      unsigned aux;
-      uint64_t t = __rdtscp(&aux);
-      _mm_lfence();
-      return t;
-    }
-#endif
-    return monotonic_ns();
-  }
 
   double seconds_per_tick() const { return seconds_per_tick_; }
   double to_seconds(uint64_t ticks) const { return static_cast<double>(ticks) * seconds_per_tick_; }

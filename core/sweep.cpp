@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "core/block_io.h"
+#include "core/clock_stamps.h"
 
 namespace pcie_bar {
 
@@ -132,14 +133,14 @@ class SweepRunner {
   // The next cell's share of what is left of sweep.budget, with `cells_left` cells (this one
   // included) to share it; its warm-up may take a quarter of the share.
   void plan_cell(uint64_t cells_left) {
-    const uint64_t now = clock_.stop();
+    const uint64_t now = clock_stop(clock_);
     const uint64_t left = budget_end_ > now ? budget_end_ - now : 0;
     cell_end_ = now + left / std::max<uint64_t>(cells_left, 1);
     warm_up_end_ = now + (cell_end_ - now) / 4;
   }
 
   uint64_t ticks_from_now(std::chrono::milliseconds d) const {
-    return clock_.start() + static_cast<uint64_t>(std::chrono::duration<double>(d).count() / clock_.seconds_per_tick());
+    return clock_start(clock_) + static_cast<uint64_t>(std::chrono::duration<double>(d).count() / clock_.seconds_per_tick());
   }
 
   bool cancelled() const { return cancel_ && cancel_->load(std::memory_order_relaxed); }
@@ -162,13 +163,13 @@ class SweepRunner {
     std::vector<uint64_t> per_op;
     for (uint64_t done = 0; done < n && !stopped(); done += kWarmupGroup) {
       const uint64_t group = std::min(kWarmupGroup, n - done);
-      const uint64_t t0 = clock_.start();
+      const uint64_t t0 = clock_start(clock_);
       for (uint64_t i = 0; i < group; ++i, walk.advance()) {
         if (op != Op::kRead) io_.write(walk.offset(), patterns_.a.data(), block);
         if (op == Op::kRead) io_.read_and_fold(walk.offset(), block);
         if (op == Op::kReadWrite) io_.read(walk.offset(), readback_.data(), block);
       }
-      const uint64_t t1 = clock_.stop();
+      const uint64_t t1 = clock_stop(clock_);
       per_op.push_back((t1 - t0) / group);
       if (t1 >= warm_up_end_) break;  // its share of the cell's time is used up
     }
@@ -220,7 +221,7 @@ class SweepRunner {
     const std::byte* pattern = patterns_.a.data();
     std::byte* readback = readback_.data();
     // One loop per op, so that nothing but the op and the walk runs between the stamps.
-    const uint64_t t0 = clock_.start();
+    const uint64_t t0 = clock_start(clock_);
     switch (op) {
       case Op::kRead:
         // Each op's fold is kept and checked after the stop stamp: a store is one micro-op,
@@ -238,7 +239,7 @@ class SweepRunner {
         });
         break;
     }
-    const uint64_t t1 = clock_.stop();
+    const uint64_t t1 = clock_stop(clock_);
     walk_to_advance = walk;
     const uint64_t overhead = clock_.overhead_ticks();
     r.latency.record_mean(t1 - t0 > overhead ? (t1 - t0 - overhead) * kLatencyUnitsPerTick : 0, n);

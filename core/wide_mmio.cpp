@@ -3,6 +3,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/vector_moves.h"
+
 namespace pcie_bar {
 
 CpuVectorSupport CpuVectorSupport::detect() {
@@ -32,35 +34,9 @@ std::string wide_width_unsupported(unsigned width, const CpuVectorSupport& cpu) 
 #if defined(__x86_64__)
 namespace {
 
-// One aligned vector load or store of the named width per call; "memory" keeps them in order
-// with every other access, as volatile would.
-struct Sse2 {
-  static constexpr unsigned kBytes = 16;
-  static void load(const volatile std::byte* p, std::byte* out) {
-    asm volatile("movdqa (%0), %%xmm0\n\tmovdqu %%xmm0, (%1)" ::"r"(p), "r"(out) : "xmm0", "memory");
-  }
-  static void store(volatile std::byte* p, const std::byte* in) {
-    asm volatile("movdqu (%1), %%xmm0\n\tmovdqa %%xmm0, (%0)" ::"r"(p), "r"(in) : "xmm0", "memory");
-  }
-};
-struct Avx2 {
-  static constexpr unsigned kBytes = 32;
-  __attribute__((target("avx2"))) static void load(const volatile std::byte* p, std::byte* out) {
-    asm volatile("vmovdqa (%0), %%ymm0\n\tvmovdqu %%ymm0, (%1)\n\tvzeroupper" ::"r"(p), "r"(out) : "xmm0", "memory");
-  }
-  __attribute__((target("avx2"))) static void store(volatile std::byte* p, const std::byte* in) {
-    asm volatile("vmovdqu (%1), %%ymm0\n\tvmovdqa %%ymm0, (%0)\n\tvzeroupper" ::"r"(p), "r"(in) : "xmm0", "memory");
-  }
-};
-struct Avx512 {
-  static constexpr unsigned kBytes = 64;
-  __attribute__((target("avx512f"))) static void load(const volatile std::byte* p, std::byte* out) {
-    asm volatile("vmovdqa64 (%0), %%zmm0\n\tvmovdqu64 %%zmm0, (%1)\n\tvzeroupper" ::"r"(p), "r"(out) : "xmm0", "memory");
-  }
-  __attribute__((target("avx512f"))) static void store(volatile std::byte* p, const std::byte* in) {
-    asm volatile("vmovdqu64 (%1), %%zmm0\n\tvmovdqa64 %%zmm0, (%0)\n\tvzeroupper" ::"r"(p), "r"(in) : "xmm0", "memory");
-  }
-};
+using vector_moves::Avx2;
+using vector_moves::Avx512;
+using vector_moves::Sse2;
 
 template <typename V>
 void read_loop(const volatile std::byte* base, uint64_t offset, std::byte* dst, uint64_t len) {

@@ -6,8 +6,13 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <memory>
+#include <stdexcept>
+#include <vector>
 
 #include "core/block_io.h"
+#include "core/bus_error_guard.h"
+#include "tests/support/proc_maps.h"
 
 namespace pcie_bar {
 namespace {
@@ -95,6 +100,48 @@ TEST(SimBar, DeletedOrTruncatedBackingFileIsNotPresent) {
   }
   auto anonymous = SimBar::open(sim_spec(4096, ""), AccessMethod::kMmap);
   EXPECT_NO_THROW(anonymous->check_present());
+}
+
+// Every open() that throws must leave as many descriptors open as before and no mapping of the
+// backing file behind.
+template <typename Exception>
+void expect_open_throws_and_leaks_nothing(const SimSpec& spec) {
+  const std::size_t fds_before = testing::open_fd_count();
+  EXPECT_THROW(SimBar::open(spec, AccessMethod::kMmap), Exception);
+  EXPECT_EQ(testing::open_fd_count(), fds_before);
+  if (!spec.path.empty()) {
+    EXPECT_TRUE(testing::mappings_of(spec.path).empty());
+  }
+}
+
+// The constructor itself throws after the file is open and mapped: every BusErrorGuard slot is
+// taken, so the SimBar's guard (its last member) cannot register.
+TEST(SimBar, AConstructorThatThrowsClosesTheFileAndUnmapsIt) {
+  std::string path = temp_path("simbar-ctor-throws");
+  char somewhere[1];
+  std::vector<std::unique_ptr<BusErrorGuard>> taken;
+  try {
+    for (;;) taken.push_back(std::make_unique<BusErrorGuard>(somewhere, sizeof(somewhere)));
+  } catch (const std::runtime_error&) {
+  }
+  expect_open_throws_and_leaks_nothing<std::runtime_error>(sim_spec(8192, path));
+  taken.clear();
+  auto bar = SimBar::open(sim_spec(8192, path), AccessMethod::kMmap);  // the slots are free again
+  EXPECT_EQ(testing::mappings_of(path).size(), 1u);
+  unlink(path.c_str());
+}
+
+// A FIFO opens read-write but cannot be sized: ftruncate fails after the open succeeded.
+TEST(SimBar, ABackingFileThatCannotBeSizedIsClosedAgain) {
+  std::string path = temp_path("simbar-fifo");
+  ASSERT_EQ(mkfifo(path.c_str(), 0600), 0);
+  expect_open_throws_and_leaks_nothing<DeviceError>(sim_spec(8192, path));
+  unlink(path.c_str());
+}
+
+// A zero-byte BAR cannot be mapped (mmap refuses a zero length) after the memfd was created.
+TEST(SimBar, ABackingThatCannotBeMappedIsClosedAgain) {
+  expect_open_throws_and_leaks_nothing<DeviceError>(sim_spec(0, ""));
 }
 
 }  // namespace

@@ -8,19 +8,43 @@
 
 namespace pcie_bar::testing {
 
-std::optional<MapsEntry> mapping_at(const volatile void* addr) {
-  const auto a = reinterpret_cast<uintptr_t>(addr);
+namespace {
+
+std::vector<MapsEntry> all_mappings() {
+  std::vector<MapsEntry> entries;
   std::ifstream maps("/proc/self/maps");
   for (std::string line; std::getline(maps, line);) {  // 7f..-7f.. r--s 00000000 08:01 1234   /path
     std::istringstream f(line);
     std::string range, perms, offset, dev, inode, path;
     f >> range >> perms >> offset >> dev >> inode;
     std::getline(f >> std::ws, path);
-    MapsEntry e{std::stoull(range.substr(0, range.find('-')), nullptr, 16),
-                std::stoull(range.substr(range.find('-') + 1), nullptr, 16), perms, path};
-    if (a >= e.start && a < e.end) return e;
+    entries.push_back({std::stoull(range.substr(0, range.find('-')), nullptr, 16),
+                       std::stoull(range.substr(range.find('-') + 1), nullptr, 16), perms, path});
   }
+  return entries;
+}
+
+}  // namespace
+
+std::optional<MapsEntry> mapping_at(const volatile void* addr) {
+  const auto a = reinterpret_cast<uintptr_t>(addr);
+  for (const MapsEntry& e : all_mappings())
+    if (a >= e.start && a < e.end) return e;
   return std::nullopt;
+}
+
+std::vector<MapsEntry> mappings_of(const std::string& path) {
+  const std::string wanted = std::filesystem::weakly_canonical(path).string();  // as the kernel names it
+  std::vector<MapsEntry> found;
+  for (const MapsEntry& e : all_mappings())
+    if (e.path == wanted) found.push_back(e);
+  return found;
+}
+
+std::size_t open_fd_count() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& fd : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+  return n;
 }
 
 std::vector<int> open_access_modes(const std::string& path) {
