@@ -7,22 +7,37 @@
 #include <string>
 #include <vector>
 
+#include "core/access_method.h"
+#include "core/error_reason.h"
+
 namespace pcie_bar {
 
-// How accesses reach the device: CPU loads/stores on a mapping, or one system call each.
-enum class AccessMethod { kMmap, kSyscall };
-
-// Raised when a device or BAR cannot be opened or fails; the CLI maps it to exit code 3.
-// `reason` is the short label pcie_bar_device_errors_total counts it under: open, io, gone,
-// bus_error, all_ones, timeout.
-class DeviceError : public std::runtime_error {
- public:
-  explicit DeviceError(const std::string& what, std::string reason = "io")
-      : std::runtime_error(what), reason_(std::move(reason)) {}
-  const std::string& reason() const { return reason_; }
+// An error reason named by its label, checked against kErrorReasons at compile time: a name
+// that is not in the table does not compile. For throwers that spell the label
+// (DeviceError("...", "gone")); new code passes the ErrorReason itself.
+struct ErrorReasonLabel {
+  consteval ErrorReasonLabel(const char* name) : reason(checked(name)) {}  // NOLINT(google-explicit-constructor)
+  ErrorReason reason;
 
  private:
-  std::string reason_;
+  static consteval ErrorReason checked(const char* name) {
+    auto r = from_name<ErrorReason>(name);
+    if (!r) throw "not an error reason: see kErrorReasons in core/error_reason.h";
+    return *r;
+  }
+};
+
+// Raised when a device or BAR cannot be opened or fails; the CLI maps it to exit code 3.
+// `reason` is what pcie_bar_device_errors_total counts it under (core/error_reason.h).
+class DeviceError : public std::runtime_error {
+ public:
+  explicit DeviceError(const std::string& what, ErrorReason reason = ErrorReason::kIo)
+      : std::runtime_error(what), reason_(reason) {}
+  DeviceError(const std::string& what, ErrorReasonLabel label) : DeviceError(what, label.reason) {}
+  ErrorReason reason() const { return reason_; }
+
+ private:
+  ErrorReason reason_;
 };
 
 struct BarProperties {

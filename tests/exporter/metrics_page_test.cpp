@@ -52,7 +52,7 @@ TEST(MetricsPage, ScrapesShareOnePageUntilADeviceRecordsSomething) {
   page.set_devices({a});
   auto first = page.current();
   EXPECT_EQ(page.current(), first);  // the same string, not a copy
-  a->record_failure("io");
+  a->record_failure(ErrorReason::kIo);
   auto second = page.current();
   EXPECT_NE(second, first);
   EXPECT_EQ(sample(second->text, "pcie_bar_device_errors_total{device=\"a\",reason=\"io\"}"), 1.0);
