@@ -7,6 +7,7 @@
 // `name_table(Enum)` returning it (found by argument-dependent lookup); is_complete_table()
 // lets its header static_assert the order.
 
+#include <concepts>
 #include <cstddef>
 #include <optional>
 #include <ostream>
@@ -14,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace pcie_bar {
 
@@ -52,16 +54,24 @@ constexpr std::optional<Enum> from_name(std::string_view name) {
   return std::nullopt;
 }
 
-// Every name, for an error message: "sim, vfio, uio or sysfs".
-template <typename Enum>
-std::string names_text(std::string_view last_separator = " or ") {
-  const auto table = name_table(Enum{});
+// The names of the values `keep` accepts (every value by default), for an error message:
+// "sim, vfio, uio or sysfs".
+template <typename Enum, std::predicate<Enum> Keep>
+std::string names_text(Keep keep, std::string_view last_separator = " or ") {
+  std::vector<const char*> names;
+  for (const NamedValue<Enum>& n : name_table(Enum{}))
+    if (keep(n.value)) names.push_back(n.name);
   std::string out;
-  for (std::size_t i = 0; i < table.size(); ++i) {
-    if (i > 0) out += i + 1 == table.size() ? std::string(last_separator) : std::string(", ");
-    out += table[i].name;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? std::string(last_separator) : std::string(", ");
+    out += names[i];
   }
   return out;
+}
+
+template <typename Enum>
+std::string names_text(std::string_view last_separator = " or ") {
+  return names_text<Enum>([](Enum) { return true; }, last_separator);
 }
 
 // Prints the name (in logs, and in GoogleTest's failure messages instead of a number).

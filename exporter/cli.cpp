@@ -90,7 +90,8 @@ CliOptions parse_cli(int argc, const char* const* argv) {
   }
   if (!r.unmatched().empty()) throw ConfigError("unexpected argument '" + r.unmatched().front() + "' (see --help)");
   if (cli.backend == Backend::kSim && !cli.device.empty())
-    throw ConfigError("--backend: sim takes no device address; drop --device or pick vfio, uio or sysfs");
+    throw ConfigError("--backend: sim takes no device address; drop --device or pick " +
+                      names_text<Backend>([](Backend b) { return b != Backend::kSim; }));
   if (!cli.config_file.empty() && cli.backend)
     throw ConfigError("--backend: the config file names each device's backend; use --backend only without --config.file");
   if (cli.writes_enabled && (!cli.config_file.empty() || cli.device.empty()))

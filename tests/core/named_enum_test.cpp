@@ -49,6 +49,8 @@ TEST(NamedEnum, NamesTextListsEveryNameInTableOrder) {
   EXPECT_EQ(names_text<Backend>(), "sim, vfio, uio or sysfs");
   EXPECT_EQ(names_text<AccessMethod>(), "mmap or syscall");
   EXPECT_EQ(names_text<AccessMethod>(" and "), "mmap and syscall");
+  EXPECT_EQ(names_text<Backend>([](Backend b) { return b != Backend::kSim; }), "vfio, uio or sysfs");
+  EXPECT_EQ(names_text<Backend>([](Backend b) { return b == Backend::kUio; }), "uio");
 }
 
 TEST(NamedEnum, StreamsAsItsName) {
