@@ -5,13 +5,15 @@
 //
 // An enum opts in with a constexpr array of NamedValue in enum order and an overload
 // `name_table(Enum)` returning it (found by argument-dependent lookup); is_complete_table()
-// lets its header static_assert the order.
+// lets its header static_assert the order. A value added to the enum but not to its table is
+// caught by named(): at compile time where it is evaluated so, else as a logic_error.
 
 #include <concepts>
 #include <cstddef>
 #include <optional>
 #include <ostream>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -39,7 +41,10 @@ constexpr bool is_complete_table(const NamedValue<Enum> (&table)[N]) {
 
 template <typename Enum>
 constexpr const NamedValue<Enum>& named(Enum e) {
-  return name_table(e)[static_cast<std::size_t>(e)];
+  const auto table = name_table(e);
+  const auto index = static_cast<std::size_t>(e);
+  if (index >= table.size()) throw std::logic_error("enum value " + std::to_string(index) + " is not in its name table");
+  return table[index];
 }
 
 template <typename Enum>

@@ -17,6 +17,15 @@ constexpr NamedValue<Colour> kInOrder[] = {{Colour::kRed, "red", ""}, {Colour::k
 constexpr NamedValue<Colour> kOutOfOrder[] = {{Colour::kGreen, "green", ""}, {Colour::kRed, "red", ""}};
 constexpr NamedValue<Colour> kNameTwice[] = {{Colour::kRed, "red", ""}, {Colour::kGreen, "red", ""}};
 
+enum class Shape { kCircle, kSquare };  // kSquare left out of its table
+constexpr NamedValue<Shape> kShapes[] = {{Shape::kCircle, "circle", ""}};
+constexpr std::span<const NamedValue<Shape>> name_table(Shape) { return kShapes; }
+
+TEST(NamedEnum, AValueMissingFromItsTableIsALogicErrorNotARead) {
+  EXPECT_STREQ(name_of(Shape::kCircle), "circle");
+  EXPECT_THROW(name_of(Shape::kSquare), std::logic_error);
+}
+
 TEST(NamedEnum, ATableMustListEachValueInEnumOrderUnderItsOwnName) {
   static_assert(is_complete_table(kInOrder));
   EXPECT_FALSE(is_complete_table(kOutOfOrder));  // name_of indexes by value
