@@ -31,11 +31,8 @@ bool is_access_width(uint64_t w) { return w == 1 || w == 2 || w == 4 || w == 8; 
 
 Backend decode_backend(const YamlField& f) {
   std::string s = f.str();
-  if (s == "sim") return Backend::kSim;
-  if (s == "vfio") return Backend::kVfio;
-  if (s == "uio") return Backend::kUio;
-  if (s == "sysfs") return Backend::kSysfs;
-  f.fail("'" + s + "' is not a backend (sim, vfio, uio or sysfs)");
+  if (auto b = from_name<Backend>(s)) return *b;
+  f.fail("'" + s + "' is not a backend (" + names_text<Backend>() + ")");
 }
 
 void decode_window(const YamlField& f, Window& w) {
@@ -64,9 +61,9 @@ void decode_access(const YamlField& f, AccessSpec& a) {
   }
   if (f["method"].present()) {
     std::string m = f["method"].str();
-    if (m == "mmap") a.method = AccessMethod::kMmap;
-    else if (m == "syscall") a.method = AccessMethod::kSyscall;
-    else f["method"].fail("'" + m + "' is not an access method (mmap or syscall)");
+    auto method = from_name<AccessMethod>(m);
+    if (!method) f["method"].fail("'" + m + "' is not an access method (" + names_text<AccessMethod>() + ")");
+    a.method = *method;
   }
 }
 

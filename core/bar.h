@@ -7,22 +7,21 @@
 #include <string>
 #include <vector>
 
+#include "core/access_method.h"
+#include "core/error_reason.h"
+
 namespace pcie_bar {
 
-// How accesses reach the device: CPU loads/stores on a mapping, or one system call each.
-enum class AccessMethod { kMmap, kSyscall };
-
 // Raised when a device or BAR cannot be opened or fails; the CLI maps it to exit code 3.
-// `reason` is the short label pcie_bar_device_errors_total counts it under: open, io, gone,
-// bus_error, all_ones, timeout.
+// `reason` is what pcie_bar_device_errors_total counts it under (core/error_reason.h).
 class DeviceError : public std::runtime_error {
  public:
-  explicit DeviceError(const std::string& what, std::string reason = "io")
-      : std::runtime_error(what), reason_(std::move(reason)) {}
-  const std::string& reason() const { return reason_; }
+  explicit DeviceError(const std::string& what, ErrorReason reason = ErrorReason::kIo)
+      : std::runtime_error(what), reason_(reason) {}
+  ErrorReason reason() const { return reason_; }
 
  private:
-  std::string reason_;
+  ErrorReason reason_;
 };
 
 struct BarProperties {

@@ -16,7 +16,7 @@ BlockIo::BlockIo(Bar& bar, unsigned width) : bar_(bar), base_(bar.mapping()), wi
   if (width > 8 && base_ == nullptr)
     throw DeviceError(std::to_string(width) + "-byte accesses need the BAR mapped (access.method: mmap), and " +
                           bar.properties().description + " is not mapped whole",
-                      "open");
+                      ErrorReason::kOpen);
 }
 
 uint64_t BlockIo::load(uint64_t offset, unsigned width) {

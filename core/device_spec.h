@@ -7,13 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "core/backend.h"
 #include "core/bar.h"
 
 namespace pcie_bar {
-
-enum class Backend { kSim, kVfio, kUio, kSysfs };
-
-const char* backend_name(Backend b);
 
 struct Window {
   uint64_t offset = 0;

@@ -33,7 +33,7 @@ void check_not_all_ones(const SweepResult& sweep, Backend backend) {
                                  "powered down in D3hot: measure it with backend vfio, or load vfio-pci with "
                                  "disable_idle_d3=1"
                                : ""),
-                      "all_ones");
+                      ErrorReason::kAllOnes);
 }
 
 // sweep.cpu's choice for this device: its NUMA node and local CPUs come from sysfs (the
@@ -68,7 +68,7 @@ DeviceRun measure_bar(Bar& bar, const DeviceSpec& spec, const Clock& clock, cons
     bar.check_present();
     for (const VerifySpec& probe : spec.verify) {
       run.verify.push_back(run_verify(bar, probe, spec.access.width, spec.writes.enabled));
-      if (bar.faulted()) throw DeviceError("a write-verify access raised SIGBUS: the device was removed", "bus_error");
+      if (bar.faulted()) throw DeviceError("a write-verify access raised SIGBUS: the device was removed", ErrorReason::kBusError);
     }
     run.sweep = run_sweep(bar, clock, spec, cancel);
     check_not_all_ones(run.sweep, spec.backend);
@@ -98,7 +98,7 @@ DeviceRun measure_device(const DeviceSpec& requested, const Clock& clock, const 
     run.spec = spec;
     run.info = info;
     run.error = e.what();
-    run.error_reason = e.reason() == "io" ? "open" : e.reason();
+    run.error_reason = e.reason() == ErrorReason::kIo ? ErrorReason::kOpen : e.reason();
     return run;
   }
   DeviceRun run = measure_bar(*bar, spec, clock, cancel);

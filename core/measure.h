@@ -22,7 +22,7 @@ struct DeviceRun {
   PciInfo info;         // what sysfs says about the device (empty for sim)
   bool opened = false;  // false: `error` says why the BAR could not be opened
   std::string error;    // empty when the run completed
-  std::string error_reason;  // DeviceError::reason() of `error`
+  ErrorReason error_reason = ErrorReason::kIo;  // DeviceError::reason() of `error`, when there is one
   BarProperties bar;
   TimingCpu timing_cpu;  // the CPU the run was pinned to (sweep.cpu)
   double busy_seconds = 0;  // wall time spent accessing the device: probes and sweep, until it ended or failed

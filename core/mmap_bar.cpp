@@ -42,7 +42,7 @@ std::pair<UniqueFd, UniqueMapping> map_file(const std::string& who, const std::s
 std::function<void()> sysfs_presence(const std::string& who, const std::string& device_dir) {
   return [who, device_dir] {
     if (access(device_dir.c_str(), F_OK) != 0)
-      throw DeviceError(who + ": " + device_dir + " is gone: the device was removed", "gone");
+      throw DeviceError(who + ": " + device_dir + " is gone: the device was removed", ErrorReason::kGone);
   };
 }
 

@@ -9,16 +9,6 @@
 
 namespace pcie_bar {
 
-const char* backend_name(Backend b) {
-  switch (b) {
-    case Backend::kSim: return "sim";
-    case Backend::kVfio: return "vfio";
-    case Backend::kUio: return "uio";
-    case Backend::kSysfs: return "sysfs";
-  }
-  return "?";
-}
-
 std::unique_ptr<Bar> open_bar(const DeviceSpec& spec) {
   const PciSysfs sysfs;
   switch (spec.backend) {

@@ -58,9 +58,9 @@ std::unique_ptr<SimBar> SimBar::open(const SimSpec& spec, AccessMethod method) {
 void SimBar::check_present() const {
   if (path_.empty()) return;
   struct stat st {};
-  if (fstat(fd_.get(), &st) != 0 || st.st_nlink == 0) throw DeviceError("sim: backing file " + path_ + " was deleted", "gone");
+  if (fstat(fd_.get(), &st) != 0 || st.st_nlink == 0) throw DeviceError("sim: backing file " + path_ + " was deleted", ErrorReason::kGone);
   if (static_cast<uint64_t>(st.st_size) < props_.size)
-    throw DeviceError("sim: backing file " + path_ + " was truncated to " + std::to_string(st.st_size) + " bytes", "gone");
+    throw DeviceError("sim: backing file " + path_ + " was truncated to " + std::to_string(st.st_size) + " bytes", ErrorReason::kGone);
 }
 
 uint64_t SimBar::load(uint64_t offset, unsigned width) {

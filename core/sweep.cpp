@@ -350,11 +350,11 @@ SweepResult run_sweep(Bar& bar, const Clock& clock, const DeviceSpec& spec,
   restore();
   if (bar.faulted())
     throw DeviceError("an access to the BAR raised SIGBUS: the device was removed or its memory went away; "
-                      "the run was abandoned", "bus_error");
+                      "the run was abandoned", ErrorReason::kBusError);
   if (runner.timed_out())
     throw DeviceError("the run took longer than sweep.timeout (" +
                           std::to_string(std::chrono::duration<double>(spec.sweep.effective_timeout()).count()) +
-                          " s) and was cut short", "timeout");
+                          " s) and was cut short", ErrorReason::kTimeout);
   result.cancelled = runner.cancelled();
   result.wall_seconds = static_cast<double>(Clock::monotonic_ns() - t_begin) * 1e-9;
   return result;

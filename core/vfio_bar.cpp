@@ -217,7 +217,7 @@ void VfioBar::store(uint64_t offset, unsigned width, uint64_t value) {
 }
 
 void VfioBar::check_present() const {
-  if (access(device_dir_.c_str(), F_OK) != 0) throw DeviceError("vfio: " + device_dir_ + " is gone: the device was removed", "gone");
+  if (access(device_dir_.c_str(), F_OK) != 0) throw DeviceError("vfio: " + device_dir_ + " is gone: the device was removed", ErrorReason::kGone);
 }
 
 bool VfioBar::faulted() const {

@@ -86,7 +86,7 @@ MUTANTS = [
            "core/sweep.cpp", "    if (t1 > deadline_) timed_out_ = true;\n", "",
            ("core_tests",), r"^Sweep\.ARunLongerThanItsTimeoutIsCutShort$"),
     Mutant("vanished-sim-file-is-present", "a vanished device is down, the others carry on",
-           "core/sim_bar.cpp", '  if (fstat(fd_.get(), &st) != 0 || st.st_nlink == 0) throw DeviceError("sim: backing file " + path_ + " was deleted", "gone");\n',
+           "core/sim_bar.cpp", '  if (fstat(fd_.get(), &st) != 0 || st.st_nlink == 0) throw DeviceError("sim: backing file " + path_ + " was deleted", ErrorReason::kGone);\n',
            "", ("pcie_bar_exporter", "integration_tests"), r"^Serve\.AVanishedDeviceIsReportedDownWhileTheOtherKeepsWorking$"),
     Mutant("vfio-reopened-at-once", "a failing vfio device is not reset in a loop",
            "exporter/app/device_worker.cpp",

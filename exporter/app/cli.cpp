@@ -22,7 +22,7 @@ cxxopts::Options make_options() {
       ("output", "Report format for --once: table, json or csv", cxxopts::value<std::string>()->default_value("table"))
       ("device", "PCI address of the device (0000:22:00.0 or 22:00.0); also accepted as the positional DEVICE",
        cxxopts::value<std::string>())
-      ("backend", "Backend for --device: vfio, uio, sysfs or sim (default: vfio with --device, else sim)",
+      ("backend", "Backend for --device: " + names_text<Backend>() + " (default: vfio with --device, else sim)",
        cxxopts::value<std::string>())
       ("writes.enabled", "Allow writes (WRITE, R+W, write-verify) on the device given with --device")
       ("web.listen-address", "Address to serve metrics on (IP:port, :port; port 0 picks a free one)",
@@ -39,11 +39,8 @@ cxxopts::Options make_options() {
 }
 
 Backend backend_from(const std::string& s) {
-  if (s == "sim") return Backend::kSim;
-  if (s == "vfio") return Backend::kVfio;
-  if (s == "uio") return Backend::kUio;
-  if (s == "sysfs") return Backend::kSysfs;
-  throw ConfigError("--backend: '" + s + "' is not a backend (vfio, uio, sysfs or sim)");
+  if (auto b = from_name<Backend>(s)) return *b;
+  throw ConfigError("--backend: '" + s + "' is not a backend (" + names_text<Backend>() + ")");
 }
 
 OutputFormat output_from(const std::string& s) {
@@ -93,7 +90,8 @@ CliOptions parse_cli(int argc, const char* const* argv) {
   }
   if (!r.unmatched().empty()) throw ConfigError("unexpected argument '" + r.unmatched().front() + "' (see --help)");
   if (cli.backend == Backend::kSim && !cli.device.empty())
-    throw ConfigError("--backend: sim takes no device address; drop --device or pick vfio, uio or sysfs");
+    throw ConfigError("--backend: sim takes no device address; drop --device or pick " +
+                      names_text<Backend>([](Backend b) { return b != Backend::kSim; }));
   if (!cli.config_file.empty() && cli.backend)
     throw ConfigError("--backend: the config file names each device's backend; use --backend only without --config.file");
   if (cli.writes_enabled && (!cli.config_file.empty() || cli.device.empty()))

@@ -55,7 +55,7 @@ bool DeviceWorker::try_open() {
     log_device_warnings(spec_.name, bar_->properties());
     return true;
   } catch (const std::exception& e) {  // not only DeviceError: nothing may escape this thread
-    metrics_->record_failure("open");
+    metrics_->record_failure(ErrorReason::kOpen);
     recorded_();
     log_event(LogLevel::kError, "cannot open device", {{"device", spec_.name}, {"err", e.what()}});
     return false;
@@ -84,7 +84,7 @@ void DeviceWorker::run_once() {
       run = measure_bar(*bar_, spec_, clock_, &stop_);  // turns DeviceError into run.error
     } catch (const std::exception& e) {                 // anything else must not end the process
       run.error = e.what();
-      run.error_reason = "io";
+      run.error_reason = ErrorReason::kIo;
     }
   }
   if (run.sweep.cancelled) return;  // stopping: a partial run is not published
@@ -94,7 +94,7 @@ void DeviceWorker::run_once() {
     bar_.reset();
     if (spec_.backend == Backend::kVfio) backoff_ = std::max(backoff_, kVfioReopenBackoff / 2);  // doubled next
     log_event(LogLevel::kError, "run failed; reopening",
-              {{"device", spec_.name}, {"reason", run.error_reason}, {"err", run.error},
+              {{"device", spec_.name}, {"reason", error_reason_name(run.error_reason)}, {"err", run.error},
                {"retry_in", std::to_string(peek_backoff().count() / 1000) + "s"}});
     return;
   }

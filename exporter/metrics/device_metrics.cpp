@@ -8,6 +8,17 @@ namespace pcie_bar {
 
 using prometheus::MetricType;
 
+namespace {
+
+// "open (the device ... opened), io (...), ...": every reason the counter can carry.
+std::string reasons_help() {
+  std::string out;
+  for (const auto& r : kErrorReasons) out += std::string(out.empty() ? "" : ", ") + r.name + " (" + r.meaning + ")";
+  return out + ".";
+}
+
+}  // namespace
+
 void DeviceMetrics::declare(MetricFamilies& f) {
   const std::string last = " Figures come from the last completed run; scrapes never access the device.";
   f.declare("pcie_bar_op_duration_seconds",
@@ -37,7 +48,7 @@ void DeviceMetrics::declare(MetricFamilies& f) {
             MetricType::Counter);
   f.declare("pcie_bar_runs_total", "Runs by result: success (completed) or error (open or I/O failure).",
             MetricType::Counter);
-  f.declare("pcie_bar_device_errors_total", "Device failures by reason (open, io).", MetricType::Counter);
+  f.declare("pcie_bar_device_errors_total", "Device failures by reason: " + reasons_help(), MetricType::Counter);
   f.declare("pcie_bar_device_up", "1 if the device opened and its last run completed.", MetricType::Gauge);
   f.declare("pcie_bar_device_info", "Identity of the measured device; value 1.", MetricType::Gauge);
   f.declare("pcie_bar_bar_size_bytes", "Size of the measured BAR.", MetricType::Gauge);
@@ -100,7 +111,7 @@ void DeviceMetrics::record_run(const DeviceRun& run, double unix_time) {
   render_locked();
 }
 
-void DeviceMetrics::record_failure(const std::string& reason, double busy_seconds) {
+void DeviceMetrics::record_failure(ErrorReason reason, double busy_seconds) {
   std::lock_guard lock(mu_);
   busy_seconds_ += busy_seconds;
   ++errors_[reason];
@@ -181,7 +192,8 @@ void DeviceMetrics::collect_device(MetricFamilies& out) const {
   for (auto [result, n] : {std::pair{"success", runs_success_}, std::pair{"error", runs_error_}})
     out.counter("pcie_bar_runs_total", {{"device", spec_.name}, {"result", result}}, static_cast<double>(n));
   for (const auto& [reason, n] : errors_)
-    out.counter("pcie_bar_device_errors_total", {{"device", spec_.name}, {"reason", reason}}, static_cast<double>(n));
+    out.counter("pcie_bar_device_errors_total", {{"device", spec_.name}, {"reason", error_reason_name(reason)}},
+                static_cast<double>(n));
   out.gauge("pcie_bar_device_up", device, up_ ? 1 : 0);
   out.gauge("pcie_bar_device_info",
             {{"device", spec_.name}, {"address", spec_.address}, {"backend", backend_name(spec_.backend)},

@@ -28,9 +28,9 @@ class DeviceMetrics {
   // A completed run: its figures (and run.info: link state, AER counters) become the latest;
   // histograms and counters accumulate.
   void record_run(const DeviceRun& run, double unix_time);
-  // A failed open or run: the device is down; `reason` is a short label value ("open", "io").
+  // A failed open or run: the device is down, counted under `reason`.
   // `busy_seconds`: how long the failed run accessed the device (0 when it could not be opened).
-  void record_failure(const std::string& reason, double busy_seconds = 0);
+  void record_failure(ErrorReason reason, double busy_seconds = 0);
   // Whether the first run (or first failure) has been recorded: what /-/ready waits for.
   bool first_run_done() const;
 
@@ -75,7 +75,7 @@ class DeviceMetrics {
   std::map<Op, uint64_t> transferred_bytes_;
   std::map<uint64_t, uint64_t> rw_mismatches_;  // by block size
   std::map<uint64_t, VerifySeries> verify_;     // by offset
-  std::map<std::string, uint64_t> errors_;      // by reason
+  std::map<ErrorReason, uint64_t> errors_;
   uint64_t runs_success_ = 0, runs_error_ = 0;
   std::optional<double> sweep_seconds_, last_run_unix_;
   std::shared_ptr<const SampleText> text_;

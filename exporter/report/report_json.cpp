@@ -67,7 +67,7 @@ json device_json(const DeviceRun& d) {
             {"bar_description", d.bar.description},
             {"window", {{"offset", d.spec.window.offset}, {"size", d.spec.window.size}}},
             {"access_width", d.spec.access.width},
-            {"access_method", d.spec.access.method == AccessMethod::kMmap ? "mmap" : "syscall"},
+            {"access_method", access_method_name(d.spec.access.method)},
             {"writes_enabled", d.spec.writes.enabled},
             {"window_restored", d.sweep.window_restored},
             {"sweep_wall_seconds", d.sweep.wall_seconds},

@@ -65,7 +65,7 @@ void write_device_header(const DeviceRun& d, const OnceReport& report, std::ostr
       << "  Window:     " << hex(d.spec.window.offset, 4) << " + " << hex(d.spec.window.size, 4) << " ("
       << format_bytes(d.spec.window.size) << ")\n"
       << "  Access:     " << d.spec.access.width << "-byte accesses via "
-      << (d.spec.access.method == AccessMethod::kMmap ? "mmap" : "syscalls (pread/pwrite)") << "\n"
+      << access_method_name(d.spec.access.method) << " (" << named(d.spec.access.method).meaning << ")\n"
       << "  Writes:     "
       << (!d.spec.writes.enabled ? "disabled (WRITE, R+W and write-verify are skipped)"
           : d.spec.writes.restore ? "enabled; the window is saved and restored"

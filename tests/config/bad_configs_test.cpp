@@ -2,6 +2,7 @@
 // its .err file ({file} stands for its path), quickly, and the real binary exits 2 on it.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -31,30 +32,42 @@ std::string expected_error(const fs::path& yml) {
   return line.replace(line.find("{file}"), 6, yml.string());
 }
 
+// The parameterized tests below cannot notice a corpus that went missing: zero files make zero
+// test cases, and zero test cases pass.
 TEST(BadConfigs, CorpusHasAtLeastFortyCases) { EXPECT_GE(corpus().size(), 40u); }
 
-TEST(BadConfigs, EachFailsWithItsOneLineMessageQuickly) {
-  for (const auto& yml : corpus()) {
-    SCOPED_TRACE(yml.filename());
-    auto t0 = std::chrono::steady_clock::now();
-    try {
-      load_config_file(yml.string());
-      ADD_FAILURE() << "accepted";
-    } catch (const ConfigError& e) {
-      EXPECT_EQ(std::string(e.what()), expected_error(yml));
-    }
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
-  }
+// One test case per corpus file, named after it ("16-unknown-backend.yml" -> 16_unknown_backend),
+// so a failure names its file and one file can be run alone with --gtest_filter.
+class BadConfigFile : public ::testing::TestWithParam<fs::path> {};
+
+std::string case_name(const ::testing::TestParamInfo<fs::path>& info) {
+  std::string name = info.param.stem().string();
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return name;
 }
 
-TEST(BadConfigs, TheBinaryExitsTwoWithOneLineOnEach) {
-  for (const auto& yml : corpus()) {
-    auto r = testing::run_command({PCIE_BAR_EXPORTER_BIN, "--config.file", yml.string(), "--once"});
-    EXPECT_EQ(r.exit_code, 2) << yml.filename();
-    EXPECT_EQ(r.err, "pcie_bar_exporter: " + expected_error(yml) + "\n");
-    EXPECT_TRUE(r.out.empty());
+TEST_P(BadConfigFile, FailsWithItsOneLineMessageQuickly) {
+  const fs::path& yml = GetParam();
+  auto t0 = std::chrono::steady_clock::now();
+  try {
+    load_config_file(yml.string());
+    ADD_FAILURE() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), expected_error(yml));
   }
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
 }
+
+TEST_P(BadConfigFile, TheBinaryExitsTwoWithOneLine) {
+  const fs::path& yml = GetParam();
+  auto r = testing::run_command({PCIE_BAR_EXPORTER_BIN, "--config.file", yml.string(), "--once"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "pcie_bar_exporter: " + expected_error(yml) + "\n");
+  EXPECT_TRUE(r.out.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(BadConfigs, BadConfigFile, ::testing::ValuesIn(corpus()), case_name);
 
 TEST(BadConfigs, ATenMegabyteFileIsReadAndRejectedPromptly) {
   std::ostringstream big;

@@ -76,7 +76,7 @@ TEST(Measure, ADeviceReadingAllOnesIsDownNotData) {
   DeviceSpec d = quick();
   d.writes.enabled = false;
   DeviceRun run = measure_bar(bar, d, Clock::calibrate());
-  EXPECT_EQ(run.error_reason, "all_ones");
+  EXPECT_EQ(run.error_reason, ErrorReason::kAllOnes);
   EXPECT_NE(run.error.find("every read returned all-ones"), std::string::npos);
 }
 
@@ -101,7 +101,7 @@ TEST(Measure, AllOnesWhereWritesDoNotLandIsDownToo) {
   testing::FakeBar bar(4096);
   bar.all_ones = true;  // loads return all-ones whatever was stored
   DeviceRun run = measure_bar(bar, quick(), Clock::calibrate());
-  EXPECT_EQ(run.error_reason, "all_ones");
+  EXPECT_EQ(run.error_reason, ErrorReason::kAllOnes);
 }
 
 TEST(Measure, ARegisterThatReadsAllOnesButAnswersWritesIsUpAndFailsItsChecks) {

@@ -341,7 +341,7 @@ TEST(Sweep, ADeviceVanishingUnderTheMappingEndsTheRunNotTheProcess) {
     run_sweep(*bar, test_clock(), d);
     FAIL() << "expected the sweep to fail";
   } catch (const DeviceError& e) {
-    EXPECT_EQ(e.reason(), "bus_error");
+    EXPECT_EQ(e.reason(), ErrorReason::kBusError);
     EXPECT_NE(std::string(e.what()).find("SIGBUS"), std::string::npos);
   }
   EXPECT_TRUE(bar->faulted());
@@ -361,7 +361,7 @@ TEST(Sweep, ARunLongerThanItsTimeoutIsCutShort) {
     run_sweep(bar, test_clock(), d);
     FAIL() << "expected a timeout";
   } catch (const DeviceError& e) {
-    EXPECT_EQ(e.reason(), "timeout");
+    EXPECT_EQ(e.reason(), ErrorReason::kTimeout);
   }
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
 }

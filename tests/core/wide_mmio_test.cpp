@@ -36,7 +36,7 @@ TEST(WideWidth, AnUnmappedBarIsRefused) {
     BlockIo io(bar, 32);
     FAIL() << "expected a refusal";
   } catch (const DeviceError& e) {
-    EXPECT_EQ(e.reason(), "open");
+    EXPECT_EQ(e.reason(), ErrorReason::kOpen);
     EXPECT_NE(std::string(e.what()).find("32-byte accesses need the BAR mapped"), std::string::npos) << e.what();
   }
 }

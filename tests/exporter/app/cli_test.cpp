@@ -55,7 +55,7 @@ TEST(Cli, OutputFormats) {
 
 TEST(Cli, BadInputGetsOneLineNamingTheFlag) {
   EXPECT_EQ(error_of({"--output", "xml"}), "--output: 'xml' is not a format (table, json or csv)");
-  EXPECT_EQ(error_of({"--backend", "dpdk"}), "--backend: 'dpdk' is not a backend (vfio, uio, sysfs or sim)");
+  EXPECT_EQ(error_of({"--backend", "dpdk"}), "--backend: 'dpdk' is not a backend (sim, vfio, uio or sysfs)");
   EXPECT_EQ(error_of({"--device", "22:00"}), "--device: '22:00' is not a PCI address (e.g. 0000:22:00.0 or 22:00.0)");
   EXPECT_EQ(error_of({"--backend", "sim", "22:00.0"}),
             "--backend: sim takes no device address; drop --device or pick vfio, uio or sysfs");

@@ -86,7 +86,7 @@ TEST(DeviceMetrics, BusyTimeAddsUpEveryRunAndTheBudgetAndOpsAreExposed) {
   DeviceRun run = sample_run(false);
   run.busy_seconds = 0.25;
   m.record_run(run, 1.0);
-  m.record_failure("io", 0.125);
+  m.record_failure(ErrorReason::kIo, 0.125);
   auto f = collect(m);
   EXPECT_DOUBLE_EQ(f.at("pcie_bar_device_busy_seconds_total").metric.at(0).counter.value, 0.375);
   EXPECT_DOUBLE_EQ(f.at("pcie_bar_sweep_budget_seconds").metric.at(0).gauge.value, 0.4);
@@ -133,12 +133,27 @@ TEST(DeviceMetrics, FailureMarksDownAndCountsTheReason) {
   DeviceMetrics m(DeviceSpec{});
   EXPECT_FALSE(m.first_run_done());
   m.record_run(sample_run(true), 1);
-  m.record_failure("io");
+  m.record_failure(ErrorReason::kIo);
   EXPECT_TRUE(m.first_run_done());
   auto f = collect(m);
   EXPECT_EQ(f.at("pcie_bar_device_up").metric[0].gauge.value, 0);
   EXPECT_EQ(label(f.at("pcie_bar_device_errors_total").metric[0], "reason"), "io");
   EXPECT_EQ(f.at("pcie_bar_op_duration_seconds").metric[0].histogram.sample_count, 4u);  // kept for rate()
+}
+
+// Each reason is counted under its own label value, and the HELP text explains every one (it
+// once said "(open, io)" while six reasons existed).
+TEST(DeviceMetrics, EveryErrorReasonIsCountedUnderItsNameAndExplainedInHelp) {
+  DeviceMetrics m(DeviceSpec{});
+  for (const auto& r : kErrorReasons) m.record_failure(r.value);
+  m.record_failure(ErrorReason::kTimeout);
+  const auto errors = collect(m).at("pcie_bar_device_errors_total");
+  std::map<std::string, double> by_reason;
+  for (const auto& s : errors.metric) by_reason[label(s, "reason")] = s.counter.value;
+  EXPECT_EQ(by_reason, (std::map<std::string, double>{{"all_ones", 1}, {"bus_error", 1}, {"gone", 1},
+                                                      {"io", 1}, {"open", 1}, {"timeout", 2}}));
+  for (const auto& r : kErrorReasons)
+    EXPECT_NE(errors.help.find(std::string(r.name) + " (" + r.meaning + ")"), std::string::npos) << errors.help;
 }
 
 TEST(DeviceMetrics, EveryRunRefreshesLinkAndAer) {

@@ -4,6 +4,8 @@
 
 #include "exporter/common/version.h"
 #include "tests/support/exposition_sample.h"
+#include "tests/support/golden_file.h"
+#include "tests/support/run_command.h"
 
 namespace pcie_bar {
 namespace {
@@ -52,7 +54,7 @@ TEST(MetricsPage, ScrapesShareOnePageUntilADeviceRecordsSomething) {
   page.set_devices({a});
   auto first = page.current();
   EXPECT_EQ(page.current(), first);  // the same string, not a copy
-  a->record_failure("io");
+  a->record_failure(ErrorReason::kIo);
   auto second = page.current();
   EXPECT_NE(second, first);
   EXPECT_EQ(sample(second->text, "pcie_bar_device_errors_total{device=\"a\",reason=\"io\"}"), 1.0);
@@ -67,6 +69,102 @@ TEST(MetricsPage, ReplacingTheDevicesRebuildsThePage) {
   const std::string text = page.current()->text;
   EXPECT_EQ(sample(text, "pcie_bar_device_up{device=\"a\"}"), std::nullopt);
   EXPECT_EQ(sample(text, "pcie_bar_device_up{device=\"c\"}"), 0.0);
+}
+
+// --- The golden page: a fixed history of two devices, rendered through the real metrics code and
+// compared with tests/data/golden/metrics.txt, so any change of a HELP text, a TYPE, a label or a
+// bucket shows up as a failing test and a reviewed diff of that file. Every figure is made by
+// hand; nothing here is timed. Regenerate on purpose with PCIE_BAR_UPDATE_GOLDEN=1.
+
+OpResult golden_op(Op op, uint64_t block, std::initializer_list<uint64_t> latencies_ns) {
+  OpResult r;
+  r.op = op;
+  r.block_size = block;
+  r.ops = latencies_ns.size();
+  r.bytes = r.ops * block * (op == Op::kReadWrite ? 2 : 1);
+  r.iterations_planned = r.ops;
+  r.mismatches = op == Op::kReadWrite && block == 8 ? 1 : 0;
+  for (uint64_t ns : latencies_ns) r.latency.record(ns);
+  return r;
+}
+
+DeviceRun golden_run(double busy_seconds) {
+  DeviceRun run;
+  run.opened = true;
+  run.busy_seconds = busy_seconds;
+  run.sweep.seconds_per_unit = 1e-9;  // one histogram unit per nanosecond
+  run.sweep.wall_seconds = 0.75;
+  // Latencies spread over several buckets, one in the +Inf bucket.
+  run.sweep.results = {golden_op(Op::kRead, 8, {40, 90, 900, 4000}), golden_op(Op::kWrite, 8, {15, 15, 30}),
+                       golden_op(Op::kReadWrite, 8, {120, 2500}),
+                       golden_op(Op::kRead, 4096, {30000, 60000, 250'000'000}),
+                       golden_op(Op::kWrite, 4096, {8000}), golden_op(Op::kReadWrite, 4096, {45000, 70000})};
+  VerifyResult ok, mismatch;
+  ok.offset = 0x0;
+  ok.status = VerifyStatus::kOk;
+  mismatch.offset = 0x4000;
+  mismatch.status = VerifyStatus::kMismatch;
+  run.verify = {ok, mismatch};
+  run.timing_cpu = {3, 0, true, ""};
+  run.info.vendor_id = "0x10ee";
+  run.info.device_id = "0x9038";
+  run.info.subsystem_vendor_id = "0x10ee";
+  run.info.subsystem_device_id = "0x0007";
+  run.info.class_code = "0x058000";
+  run.info.revision = "0x00";
+  run.info.driver = "vfio-pci";
+  run.info.iommu_group = "17";
+  run.info.link = {8.0, 16.0, 8u, 16u};
+  run.info.aer = AerCounters{3, 1, 0};
+  return run;
+}
+
+// fpga0 (vfio): a run, a bus error, a timeout, all-ones, a second run.
+// sim0 (sim): opens and fails by every other reason; never completes a run.
+std::string golden_page() {
+  DeviceSpec fpga;
+  fpga.name = "fpga0";
+  fpga.backend = Backend::kVfio;
+  fpga.address = "0000:22:00.0";
+  fpga.bar = 2;
+  fpga.sweep.interval = std::chrono::seconds(30);
+  auto a = std::make_shared<DeviceMetrics>(fpga);
+  BarProperties bar;
+  bar.size = 1 << 20;
+  a->record_opened(bar, golden_run(0).info);
+  a->record_run(golden_run(0.5), 1'700'000'000.25);
+  a->record_failure(ErrorReason::kBusError, 0.125);
+  a->record_failure(ErrorReason::kTimeout, 30);
+  a->record_failure(ErrorReason::kAllOnes, 0.25);
+  a->record_run(golden_run(0.5), 1'700'000'090.5);
+
+  DeviceSpec sim;  // the defaults: backend sim, BAR 0, sweep.interval 60 s
+  auto b = std::make_shared<DeviceMetrics>(sim);
+  b->record_failure(ErrorReason::kOpen);
+  b->record_failure(ErrorReason::kOpen);
+  b->record_failure(ErrorReason::kIo, 0.0625);
+  b->record_failure(ErrorReason::kGone);
+
+  MetricsPage page(2.5e-8);
+  page.set_devices({a, b});
+  std::string text = page.current()->text;
+  // The build's identity changes with every commit: the golden page holds placeholders.
+  const std::string identity = std::string("version=\"") + kVersion + "\",revision=\"" + kRevision + "\"";
+  const auto at = text.find(identity);
+  if (at != std::string::npos) text.replace(at, identity.size(), "version=\"VERSION\",revision=\"REVISION\"");
+  return text;
+}
+
+TEST(MetricsPage, IsTheGoldenPage) {
+  if (auto diff = testing::golden_difference("metrics.txt", golden_page())) ADD_FAILURE() << *diff;
+}
+
+// The fixture is a page Prometheus accepts (promtool's own parser and lint rules).
+TEST(MetricsPage, TheGoldenPagePassesPromtool) {
+  if (testing::run_command({"/bin/sh", "-c", "command -v promtool"}).exit_code != 0)
+    GTEST_SKIP() << "promtool is not installed (Debian package prometheus)";
+  auto lint = testing::run_command({"/bin/sh", "-c", "promtool check metrics < " + testing::golden_path("metrics.txt")});
+  EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
 }
 
 }  // namespace

@@ -14,6 +14,17 @@ nlohmann::json json_of(const OnceReport& rep) {
   return nlohmann::json::parse(out.str());
 }
 
+// The names the config takes, so a report can be turned back into a config.
+TEST(ReportJson, AccessMethodAndBackendAreTheirConfigNames) {
+  OnceReport rep = testing::sample_report();
+  rep.devices[0].spec.access.method = AccessMethod::kSyscall;
+  rep.devices[0].spec.backend = Backend::kSysfs;
+  const auto j = json_of(rep);
+  const auto& d = j["devices"][0];
+  EXPECT_EQ(d["access_method"], "syscall");
+  EXPECT_EQ(d["backend"], "sysfs");
+}
+
 TEST(ReportJson, HasTheDocumentedShape) {
   auto j = json_of(testing::sample_report());
   const auto& d = j["devices"][0];
@@ -25,6 +36,7 @@ TEST(ReportJson, HasTheDocumentedShape) {
   EXPECT_EQ(d["window"]["offset"], 0);
   EXPECT_EQ(d["window"]["size"], 16384);
   EXPECT_EQ(d["access_width"], 8);
+  EXPECT_EQ(d["access_method"], "mmap");
   const auto& rw = d["results"][2];
   EXPECT_EQ(rw["op"], "rw");
   EXPECT_EQ(rw["block_size"], 4);

@@ -22,6 +22,17 @@ TEST(ReportTable, HeaderNamesTheRealDeviceAndBackend) {
                    "32 pairs are timed in batches of at least 128 pairs\n"), std::string::npos);
 }
 
+TEST(ReportTable, AccessLineNamesTheMethodAndWhatItDoes) {
+  EXPECT_NE(table().find("  Access:     8-byte accesses via mmap (CPU loads and stores on a mapping of the BAR)\n"),
+            std::string::npos) << table();
+  OnceReport rep = testing::sample_report();
+  rep.devices[0].spec.access.method = AccessMethod::kSyscall;
+  std::ostringstream out;
+  write_table(rep, out);
+  EXPECT_NE(out.str().find("  Access:     8-byte accesses via syscall (one pread/pwrite system call per access)\n"),
+            std::string::npos) << out.str();
+}
+
 TEST(ReportTable, RowsShowThroughputAndLatencyInFittingUnits) {
   std::string t = table();
   EXPECT_NE(t.find("READ  |        4 B |    10*! |       4.00 |  1.00 µs |  1.00 µs |  1.00 µs |  1.00 µs |  1.00 µs |  1.00 µs |"
