@@ -13,6 +13,7 @@
 
 #include "config/duration.h"
 #include "config/yaml_scalar.h"
+#include "core/errno_text.h"
 #include "core/hex.h"
 #include "core/pci_address.h"
 #include "core/sim_model.h"
@@ -85,8 +86,8 @@ void decode_cpu(const YamlField& f, CpuSetting& c) {
   c.cpu = static_cast<unsigned>(f.u64(CPU_SETSIZE - 1));
   std::vector<int> allowed = allowed_cpus();
   if (std::find(allowed.begin(), allowed.end(), static_cast<int>(c.cpu)) == allowed.end())
-    f.fail("CPU " + text + " is not one this process may run on (" + std::to_string(allowed.size()) + " allowed: " +
-           cpu_list_text(allowed) + ")");
+    f.fail("CPU " + text + " is not one this process may run on (" + std::to_string(allowed.size()) +
+           " allowed: " + cpu_list_text(allowed) + ")");
 }
 
 void decode_sweep(const YamlField& f, SweepSpec& s) {
@@ -207,10 +208,13 @@ VerifySpec decode_probe(const YamlField& f) {
   }
   if (f["value"].present()) {
     p.value = f["value"].u64();
-    if (p.width < 8 && p.value >> (8 * p.width)) f["value"].fail(hex(p.value) + " does not fit in " + (p.width == 1 ? std::string("1 byte") : std::to_string(p.width) + " bytes"));
+    if (p.width < 8 && p.value >> (8 * p.width))
+      f["value"].fail(hex(p.value) + " does not fit in " +
+                      (p.width == 1 ? std::string("1 byte") : std::to_string(p.width) + " bytes"));
   }
   if (f["restore"].present()) p.restore = f["restore"].boolean();
-  if (p.offset % p.width) f["offset"].fail(hex(p.offset) + " is not aligned to the probe width " + std::to_string(p.width));
+  if (p.offset % p.width)
+    f["offset"].fail(hex(p.offset) + " is not aligned to the probe width " + std::to_string(p.width));
   return p;
 }
 
@@ -226,14 +230,17 @@ void decode_verify(const YamlField& f, std::vector<VerifySpec>& out) {
 // Cross-field checks that need no BAR size.
 void check_consistency(const YamlField& f, const DeviceSpec& d) {
   if (is_wide_width(d.access.width) && d.access.method != AccessMethod::kMmap)
-    f["access"]["width"].fail(std::to_string(d.access.width) + "-byte accesses need access.method: mmap "
+    f["access"]["width"].fail(std::to_string(d.access.width) +
+                              "-byte accesses need access.method: mmap "
                               "(pread/pwrite cannot issue one access wider than 8 bytes)");
   if (d.window.offset % d.access.width)
-    f["window"]["offset"].fail(hex(d.window.offset) + " is not aligned to the access width " + std::to_string(d.access.width));
+    f["window"]["offset"].fail(hex(d.window.offset) + " is not aligned to the access width " +
+                               std::to_string(d.access.width));
   for (std::size_t i = 0; i < d.sweep.block_sizes.size(); ++i) {
     if (d.sweep.block_sizes[i] > d.window.size) {
       YamlField at = f["sweep"]["block_sizes"].present() ? f["sweep"]["block_sizes"].at(i) : f["window"]["size"];
-      at.fail("block size " + std::to_string(d.sweep.block_sizes[i]) + " exceeds the window size " + std::to_string(d.window.size));
+      at.fail("block size " + std::to_string(d.sweep.block_sizes[i]) + " exceeds the window size " +
+              std::to_string(d.window.size));
     }
   }
 }
@@ -243,9 +250,8 @@ YamlField field_for_key(const YamlField& f, const std::string& key) {
   const auto dot = key.find('.');
   const std::string part = key.substr(0, dot);
   const auto bracket = part.find('[');
-  YamlField child = bracket == std::string::npos
-                        ? f[part]
-                        : f[part.substr(0, bracket)].at(std::stoul(part.substr(bracket + 1)));
+  YamlField child =
+      bracket == std::string::npos ? f[part] : f[part.substr(0, bracket)].at(std::stoul(part.substr(bracket + 1)));
   return dot == std::string::npos ? child : field_for_key(child, key.substr(dot + 1));
 }
 
@@ -323,10 +329,10 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
 
 Config load_config_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path + ": cannot open the config file: " + std::strerror(errno));
+  if (!in) throw ConfigError(path + ": cannot open the config file: " + errno_text());
   std::ostringstream text;
   text << in.rdbuf();
-  if (in.bad()) throw ConfigError(path + ": cannot read the config file: " + std::strerror(errno));
+  if (in.bad()) throw ConfigError(path + ": cannot read the config file: " + errno_text());
   return parse_config(text.str(), path);
 }
 

@@ -3,16 +3,16 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
-#include <string>
 #include <limits>
+#include <string>
 #include <utility>
 
 namespace pcie_bar {
 
 namespace {
 
-constexpr std::pair<std::string_view, uint64_t> kUnits[] = {
-    {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}, {"w", 604'800'000}};
+constexpr std::pair<std::string_view, uint64_t> kUnits[] = {{"ms", 1},        {"s", 1000},       {"m", 60'000},
+                                                            {"h", 3'600'000}, {"d", 86'400'000}, {"w", 604'800'000}};
 
 }  // namespace
 

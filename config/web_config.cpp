@@ -10,6 +10,7 @@
 
 #include "config/config_error.h"
 #include "config/yaml_scalar.h"
+#include "core/errno_text.h"
 
 namespace pcie_bar {
 
@@ -21,7 +22,7 @@ std::string resolve(const std::string& base_dir, const std::string& path) {
 
 std::string readable_file(const YamlField& f, const std::string& base_dir) {
   std::string path = resolve(base_dir, f.str());
-  if (access(path.c_str(), R_OK) != 0) f.fail("cannot read " + path + ": " + std::strerror(errno));
+  if (access(path.c_str(), R_OK) != 0) f.fail("cannot read " + path + ": " + errno_text());
   return path;
 }
 
@@ -44,7 +45,8 @@ WebConfig parse_web_config(const std::string& yaml_text, const std::string& sour
     for (const auto& kv : root["basic_auth_users"]) {
       std::string user = kv.first.Scalar();
       YamlField hash = users[user];
-      if (user.empty() || user.find(':') != std::string::npos) hash.fail("user names must be non-empty and without ':'");
+      if (user.empty() || user.find(':') != std::string::npos)
+        hash.fail("user names must be non-empty and without ':'");
       if (!std::regex_match(hash.str(), bcrypt)) hash.fail("not a bcrypt hash ($2a$, $2b$ or $2y$, 60 characters)");
       cfg.basic_auth_users[user] = hash.str();
     }
@@ -54,7 +56,7 @@ WebConfig parse_web_config(const std::string& yaml_text, const std::string& sour
 
 WebConfig load_web_config(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw ConfigError(path + ": cannot open the web config file: " + std::strerror(errno));
+  if (!in) throw ConfigError(path + ": cannot open the web config file: " + errno_text());
   std::ostringstream text;
   text << in.rdbuf();
   auto slash = path.rfind('/');

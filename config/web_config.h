@@ -10,8 +10,8 @@
 namespace pcie_bar {
 
 struct WebConfig {
-  std::string cert_file, key_file;                        // both empty: plain HTTP
-  std::map<std::string, std::string> basic_auth_users;    // user -> bcrypt hash
+  std::string cert_file, key_file;                      // both empty: plain HTTP
+  std::map<std::string, std::string> basic_auth_users;  // user -> bcrypt hash
   bool tls() const { return !cert_file.empty(); }
 };
 

@@ -100,8 +100,7 @@ void YamlField::expect_keys(std::initializer_list<const char*> allowed) const {
         all += std::string(all.empty() ? "" : ", ") + a;
         if (std::size_t d = edit_distance(key, a); d < best_d) best_d = d, best = a;
       }
-      at_key.fail("unknown key" + (best.empty() ? "" : " (did you mean '" + best + "'?)") +
-                  "; known keys: " + all);
+      at_key.fail("unknown key" + (best.empty() ? "" : " (did you mean '" + best + "'?)") + "; known keys: " + all);
     }
   }
 }
@@ -116,10 +115,11 @@ uint64_t YamlField::u64(uint64_t max) const {
   std::string text = scalar("a non-negative integer");
   uint64_t v = 0;
   if (!parse_u64(text, v)) {
-    bool looks_numeric = !text.empty() && (std::isdigit(static_cast<unsigned char>(text.back())) ||
-                                           text[0] == '-' || text.rfind("0x", 0) == 0);
-    fail("'" + text + "' is not " + (looks_numeric ? "a non-negative integer that fits in 64 bits"
-                                                   : "a non-negative integer (decimal or 0x-hex)"));
+    bool looks_numeric = !text.empty() && (std::isdigit(static_cast<unsigned char>(text.back())) || text[0] == '-' ||
+                                           text.rfind("0x", 0) == 0);
+    fail(
+        "'" + text + "' is not " +
+        (looks_numeric ? "a non-negative integer that fits in 64 bits" : "a non-negative integer (decimal or 0x-hex)"));
   }
   if (v > max) fail(text + " is too large (at most " + std::to_string(max) + ")");
   return v;
@@ -127,7 +127,8 @@ uint64_t YamlField::u64(uint64_t max) const {
 
 uint64_t YamlField::size() const {
   std::string text = scalar("a size in bytes");
-  constexpr std::pair<const char*, uint64_t> kSuffixes[] = {{"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30}};
+  constexpr std::pair<const char*, uint64_t> kSuffixes[] = {
+      {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30}};
   for (auto [suffix, scale] : kSuffixes) {
     std::string s(suffix);
     if (text.size() > s.size() && text.compare(text.size() - s.size(), s.size(), s) == 0) {

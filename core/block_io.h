@@ -64,7 +64,8 @@ struct MappedWords {
       T a0 = static_cast<T>(~T{0}), a1 = a0, a2 = a0, a3 = a0;
       [&]<std::size_t... K>(std::index_sequence<K...>) {
         (mmio::and_load(K % 4 == 0 ? a0 : K % 4 == 1 ? a1 : K % 4 == 2 ? a2 : a3, base, offset + K * sizeof(T)), ...);
-      }(std::make_index_sequence<kWords>{});
+      }
+      (std::make_index_sequence<kWords>{});
       return widened(static_cast<T>(a0 & a1 & a2 & a3));
     }
   }
@@ -143,10 +144,14 @@ class BlockIo {
   template <typename F>
   decltype(auto) with_mapped_words(unsigned width, F&& f) const {
     switch (width) {
-      case 1: return f(MappedWords<uint8_t>{base_});
-      case 2: return f(MappedWords<uint16_t>{base_});
-      case 4: return f(MappedWords<uint32_t>{base_});
-      default: return f(MappedWords<uint64_t>{base_});
+      case 1:
+        return f(MappedWords<uint8_t>{base_});
+      case 2:
+        return f(MappedWords<uint16_t>{base_});
+      case 4:
+        return f(MappedWords<uint32_t>{base_});
+      default:
+        return f(MappedWords<uint64_t>{base_});
     }
   }
 

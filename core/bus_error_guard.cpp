@@ -81,8 +81,9 @@ void die_after_failed_remap(int sig, uintptr_t begin, uintptr_t end, int mmap_er
       .number(end, 16)
       .text(" and replacing it with anonymous memory failed (mmap errno ")
       .number(static_cast<unsigned>(mmap_errno), 10)
-      .text("); ending the process with SIGBUS. Check the process's memory limits (RLIMIT_AS, "
-            "the cgroup's memory.max, vm.max_map_count).\n")
+      .text(
+          "); ending the process with SIGBUS. Check the process's memory limits (RLIMIT_AS, "
+          "the cgroup's memory.max, vm.max_map_count).\n")
       .write_to_stderr();
   restore_default_action(sig);
 }

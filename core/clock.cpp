@@ -33,7 +33,9 @@ double tsc_hz_over(uint64_t ns) {
   uint64_t t0 = Clock::monotonic_ns();
   uint64_t c0 = __rdtsc();
   uint64_t t1;
-  do { t1 = Clock::monotonic_ns(); } while (t1 - t0 < ns);
+  do {
+    t1 = Clock::monotonic_ns();
+  } while (t1 - t0 < ns);
   uint64_t c1 = __rdtsc();
   return static_cast<double>(c1 - c0) * 1e9 / static_cast<double>(t1 - t0);
 }

@@ -41,8 +41,7 @@ class Clock {
 
  private:
   Clock(Source source, double seconds_per_tick, std::string fallback_reason)
-      : source_(source), seconds_per_tick_(seconds_per_tick),
-        fallback_reason_(std::move(fallback_reason)) {}
+      : source_(source), seconds_per_tick_(seconds_per_tick), fallback_reason_(std::move(fallback_reason)) {}
   void measure_overhead();
 
   Source source_;

@@ -24,11 +24,11 @@ struct SimLink {  // the simulated device's PCIe link, reported as a real device
 
 // sim.model: a slow device (core/sim_model.h). Each access waits as a real one stalls the CPU.
 struct SimModel {
-  std::string preset;                    // the preset's name, or empty for values given one by one
+  std::string preset;                         // the preset's name, or empty for values given one by one
   std::chrono::nanoseconds read_latency{0};   // per access: a non-posted read waits for its completion
   std::chrono::nanoseconds write_latency{0};  // per access: a posted write's issue cost
-  double jitter = 0;                     // each wait is its latency times a uniform factor in [1-jitter, 1+jitter]
-  double tail_probability = 0;           // the chance that an access takes tail_latency instead (a rare long tail)
+  double jitter = 0;                          // each wait is its latency times a uniform factor in [1-jitter, 1+jitter]
+  double tail_probability = 0;                // the chance that an access takes tail_latency instead (a rare long tail)
   std::chrono::nanoseconds tail_latency{0};
   bool active() const { return read_latency.count() > 0 || write_latency.count() > 0; }
 };
@@ -37,7 +37,7 @@ struct SimSpec {
   uint64_t size = 64 * 1024;
   std::string path;  // empty: anonymous memory (a memfd)
   SimLink link;
-  SimModel model;    // inactive by default: the BAR is host memory
+  SimModel model;  // inactive by default: the BAR is host memory
 };
 
 struct AccessSpec {

@@ -17,7 +17,7 @@ class Histogram {
  public:
   static constexpr unsigned kSubBucketBits = 6;
   static constexpr uint64_t kSubBuckets = uint64_t{1} << kSubBucketBits;  // 64
-  static constexpr uint64_t kExactLimit = 2 * kSubBuckets;                 // 128
+  static constexpr uint64_t kExactLimit = 2 * kSubBuckets;                // 128
   static constexpr unsigned kMaxValueBits = 48;  // 2^48 sixty-fourths of a tick: 24 min at 3 GHz
   static constexpr uint64_t kMaxTrackable = (uint64_t{1} << kMaxValueBits) - 1;
 
@@ -73,8 +73,7 @@ class Histogram {
   static std::size_t index_of(uint64_t value) {
     if (value < kExactLimit) return static_cast<std::size_t>(value);
     unsigned shift = static_cast<unsigned>(std::bit_width(value)) - (kSubBucketBits + 1);
-    return static_cast<std::size_t>(kExactLimit + (shift - 1) * kSubBuckets +
-                                    ((value >> shift) - kSubBuckets));
+    return static_cast<std::size_t>(kExactLimit + (shift - 1) * kSubBuckets + ((value >> shift) - kSubBuckets));
   }
   static uint64_t lowest_in(std::size_t index);
   static uint64_t highest_in(std::size_t index);

@@ -52,7 +52,8 @@ TimingCpu timing_cpu_for(const DeviceSpec& spec) {
 }  // namespace
 
 bool DeviceRun::failed_checks() const {
-  return std::any_of(verify.begin(), verify.end(), [](const VerifyResult& v) { return v.status == VerifyStatus::kMismatch; }) ||
+  return std::any_of(verify.begin(), verify.end(),
+                     [](const VerifyResult& v) { return v.status == VerifyStatus::kMismatch; }) ||
          std::any_of(sweep.results.begin(), sweep.results.end(), [](const OpResult& r) { return r.mismatches > 0; });
 }
 
@@ -68,7 +69,8 @@ DeviceRun measure_bar(Bar& bar, const DeviceSpec& spec, const Clock& clock, cons
     bar.check_present();
     for (const VerifySpec& probe : spec.verify) {
       run.verify.push_back(run_verify(bar, probe, spec.access.width, spec.writes.enabled));
-      if (bar.faulted()) throw DeviceError("a write-verify access raised SIGBUS: the device was removed", ErrorReason::kBusError);
+      if (bar.faulted())
+        throw DeviceError("a write-verify access raised SIGBUS: the device was removed", ErrorReason::kBusError);
     }
     run.sweep = run_sweep(bar, clock, spec, cancel);
     check_not_all_ones(run.sweep, spec.backend);
@@ -83,7 +85,8 @@ DeviceRun measure_bar(Bar& bar, const DeviceSpec& spec, const Clock& clock, cons
 std::unique_ptr<Bar> open_fitted(DeviceSpec& spec, const BarOpener& opener) {
   auto bar = opener(spec);
   spec = fit_to_bar(spec, bar->size());
-  if (auto p = check_fits_bar(spec, bar->size())) throw DeviceError("device '" + spec.name + "': " + p->key + ": " + p->message);
+  if (auto p = check_fits_bar(spec, bar->size()))
+    throw DeviceError("device '" + spec.name + "': " + p->key + ": " + p->message);
   return bar;
 }
 

@@ -19,12 +19,12 @@ namespace pcie_bar {
 
 struct DeviceRun {
   DeviceSpec spec;
-  PciInfo info;         // what sysfs says about the device (empty for sim)
-  bool opened = false;  // false: `error` says why the BAR could not be opened
-  std::string error;    // empty when the run completed
+  PciInfo info;                                 // what sysfs says about the device (empty for sim)
+  bool opened = false;                          // false: `error` says why the BAR could not be opened
+  std::string error;                            // empty when the run completed
   ErrorReason error_reason = ErrorReason::kIo;  // DeviceError::reason() of `error`, when there is one
   BarProperties bar;
-  TimingCpu timing_cpu;  // the CPU the run was pinned to (sweep.cpu)
+  TimingCpu timing_cpu;     // the CPU the run was pinned to (sweep.cpu)
   double busy_seconds = 0;  // wall time spent accessing the device: probes and sweep, until it ended or failed
   std::vector<VerifyResult> verify;
   SweepResult sweep;
@@ -33,15 +33,13 @@ struct DeviceRun {
 };
 
 // Probes then sweeps an open BAR. Errors from the device end the run and land in `error`.
-DeviceRun measure_bar(Bar& bar, const DeviceSpec& spec, const Clock& clock,
-                      const std::atomic<bool>* cancel = nullptr);
+DeviceRun measure_bar(Bar& bar, const DeviceSpec& spec, const Clock& clock, const std::atomic<bool>* cancel = nullptr);
 
 // Opens the BAR (fitting command-line defaults to it, then checking the spec fits), then
 // measure_bar.
 // Opens spec's BAR, applies fit_to_bar to `spec`, and checks the result fits. Throws DeviceError.
 std::unique_ptr<Bar> open_fitted(DeviceSpec& spec, const BarOpener& opener = open_bar);
 
-DeviceRun measure_device(const DeviceSpec& spec, const Clock& clock,
-                         const std::atomic<bool>* cancel = nullptr);
+DeviceRun measure_device(const DeviceSpec& spec, const Clock& clock, const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace pcie_bar

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/bar_checks.h"
+#include "core/errno_text.h"
 #include "core/mmio.h"
 
 namespace pcie_bar {
@@ -15,7 +16,8 @@ uint64_t MmapBar::load(uint64_t offset, unsigned width) { return mmio::load(base
 void MmapBar::store(uint64_t offset, unsigned width, uint64_t value) {
   // The mapping is PROT_READ: a store would be a SIGSEGV. Nothing stores with writes disabled;
   // this keeps a future mistake a clear error.
-  if (!writable_) throw DeviceError(props_.description + ": write refused: the BAR was opened read-only (writes disabled)");
+  if (!writable_)
+    throw DeviceError(props_.description + ": write refused: the BAR was opened read-only (writes disabled)");
   mmio::store(base_, offset, width, value);
 }
 
@@ -29,11 +31,12 @@ std::pair<UniqueFd, UniqueMapping> map_file(const std::string& who, const std::s
   const bool rw = access == MapAccess::kReadWrite;
   UniqueFd fd(::open(path.c_str(), (rw ? O_RDWR : O_RDONLY) | O_CLOEXEC | (sync ? O_SYNC : 0)));
   if (!fd) throw DeviceError(open_error(who, path, errno));
-  void* p = mmap(nullptr, len, rw ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd.get(), static_cast<off_t>(file_offset));
+  void* p = mmap(nullptr, len, rw ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd.get(),
+                 static_cast<off_t>(file_offset));
   if (p == MAP_FAILED) {
     const int err = errno;
     std::string why = explain ? explain(err) : "";
-    throw DeviceError(who + ": cannot mmap " + std::to_string(len) + " bytes of " + path + ": " + std::strerror(err) +
+    throw DeviceError(who + ": cannot mmap " + std::to_string(len) + " bytes of " + path + ": " + errno_text(err) +
                       (why.empty() ? "" : " (" + why + ")"));
   }
   return {std::move(fd), UniqueMapping(p, len)};

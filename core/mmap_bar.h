@@ -16,10 +16,15 @@ class MmapBar : public Bar {
   // `data_offset`: where the BAR starts inside the mapping (uio maps are page-aligned).
   // `presence`: throws DeviceError when the device is gone. `writable`: false when the file was
   // opened O_RDONLY and mapped PROT_READ (writes disabled); store() then refuses.
-  MmapBar(UniqueFd fd, UniqueMapping map, std::size_t data_offset, BarProperties props,
-          std::function<void()> presence, bool writable = true)
-      : fd_(std::move(fd)), map_(std::move(map)), base_(map_.bytes() + data_offset), props_(std::move(props)),
-        presence_(std::move(presence)), writable_(writable), guard_(const_cast<std::byte*>(map_.bytes()), map_.size()) {}
+  MmapBar(UniqueFd fd, UniqueMapping map, std::size_t data_offset, BarProperties props, std::function<void()> presence,
+          bool writable = true)
+      : fd_(std::move(fd)),
+        map_(std::move(map)),
+        base_(map_.bytes() + data_offset),
+        props_(std::move(props)),
+        presence_(std::move(presence)),
+        writable_(writable),
+        guard_(const_cast<std::byte*>(map_.bytes()), map_.size()) {}
 
   const BarProperties& properties() const override { return props_; }
   volatile std::byte* mapping() const override { return base_; }

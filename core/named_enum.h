@@ -43,7 +43,8 @@ template <typename Enum>
 constexpr const NamedValue<Enum>& named(Enum e) {
   const auto table = name_table(e);
   const auto index = static_cast<std::size_t>(e);
-  if (index >= table.size()) throw std::logic_error("enum value " + std::to_string(index) + " is not in its name table");
+  if (index >= table.size())
+    throw std::logic_error("enum value " + std::to_string(index) + " is not in its name table");
   return table[index];
 }
 
@@ -81,9 +82,7 @@ std::string names_text(std::string_view last_separator = " or ") {
 
 // Prints the name (in logs, and in GoogleTest's failure messages instead of a number).
 template <typename Enum>
-  requires requires(Enum e) { name_table(e); }
-std::ostream& operator<<(std::ostream& out, Enum e) {
-  return out << name_of(e);
-}
+requires requires(Enum e) { name_table(e); }
+std::ostream& operator<<(std::ostream& out, Enum e) { return out << name_of(e); }
 
 }  // namespace pcie_bar

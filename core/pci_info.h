@@ -19,11 +19,11 @@ struct AerCounters {
 
 struct PciInfo {
   std::string vendor_id, device_id, subsystem_vendor_id, subsystem_device_id;  // "0x1234"
-  std::string class_code, revision;                                             // "0x030000", "0x02"
-  std::string driver;       // bound driver, empty when none
-  std::string iommu_group;  // empty when the device has none
-  std::string vendor_name, device_name;  // from pci.ids, when known
-  std::optional<bool> memory_decoding;   // command register bit 1; false: MMIO reads return all-ones
+  std::string class_code, revision;                                            // "0x030000", "0x02"
+  std::string driver;                                                          // bound driver, empty when none
+  std::string iommu_group;                                                     // empty when the device has none
+  std::string vendor_name, device_name;                                        // from pci.ids, when known
+  std::optional<bool> memory_decoding;  // command register bit 1; false: MMIO reads return all-ones
   PciLink link;
   std::optional<AerCounters> aer;
 };

@@ -36,8 +36,7 @@ PciNames lookup_pci_names(const std::string& vendor_id, const std::string& devic
   }
   std::lock_guard lock(mu);
   char buf[256];
-  if (const char* v = pci_lookup_name(access, buf, sizeof buf, PCI_LOOKUP_VENDOR | kFlags, vendor))
-    names.vendor = v;
+  if (const char* v = pci_lookup_name(access, buf, sizeof buf, PCI_LOOKUP_VENDOR | kFlags, vendor)) names.vendor = v;
   if (const char* d = pci_lookup_name(access, buf, sizeof buf, PCI_LOOKUP_DEVICE | kFlags, vendor, device))
     names.device = d;
   return names;

@@ -3,10 +3,10 @@
 #include "core/pci_names.h"
 #include "core/timing_cpu.h"
 
-#include <dirent.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -24,11 +24,8 @@ std::string link_basename(const std::string& path) {
 
 std::vector<std::string> list_dir(const std::string& path) {
   std::vector<std::string> out;
-  if (DIR* d = opendir(path.c_str())) {
-    while (dirent* e = readdir(d))
-      if (e->d_name[0] != '.') out.emplace_back(e->d_name);
-    closedir(d);
-  }
+  std::error_code ec;  // a directory that is missing or unreadable lists as empty
+  for (const auto& entry : std::filesystem::directory_iterator(path, ec)) out.push_back(entry.path().filename());
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -77,8 +74,10 @@ std::optional<uint64_t> parse_aer_total(const std::string& text) {
     uint64_t n = 0;
     if (!(lines >> n)) return std::nullopt;
     any = true;
-    if (name.rfind("TOTAL_ERR_", 0) == 0) has_total = true, total = n;
-    else sum += n;
+    if (name.rfind("TOTAL_ERR_", 0) == 0)
+      has_total = true, total = n;
+    else
+      sum += n;
   }
   if (!any) return std::nullopt;
   return has_total ? total : sum;
@@ -86,7 +85,9 @@ std::optional<uint64_t> parse_aer_total(const std::string& text) {
 
 bool PciSysfs::exists(const std::string& address) const { return access(device_dir(address).c_str(), F_OK) == 0; }
 
-std::string PciSysfs::driver(const std::string& address) const { return link_basename(device_dir(address) + "/driver"); }
+std::string PciSysfs::driver(const std::string& address) const {
+  return link_basename(device_dir(address) + "/driver");
+}
 
 std::string PciSysfs::iommu_group(const std::string& address) const {
   return link_basename(device_dir(address) + "/iommu_group");

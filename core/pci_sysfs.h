@@ -16,10 +16,10 @@ struct PciResource {
   uint64_t start = 0, end = 0, flags = 0;
   bool present() const { return end > start; }
   uint64_t size() const { return present() ? end - start + 1 : 0; }
-  bool is_io() const { return flags & 0x100; }            // IORESOURCE_IO
-  bool is_memory() const { return flags & 0x200; }        // IORESOURCE_MEM
-  bool prefetchable() const { return flags & 0x2000; }    // IORESOURCE_PREFETCH
-  bool is_64bit() const { return flags & 0x00100000; }    // IORESOURCE_MEM_64
+  bool is_io() const { return flags & 0x100; }          // IORESOURCE_IO
+  bool is_memory() const { return flags & 0x200; }      // IORESOURCE_MEM
+  bool prefetchable() const { return flags & 0x2000; }  // IORESOURCE_PREFETCH
+  bool is_64bit() const { return flags & 0x00100000; }  // IORESOURCE_MEM_64
 };
 
 class PciSysfs {

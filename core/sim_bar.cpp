@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/errno_text.h"
 #include "core/mmio.h"
 #include "core/syscall_io.h"
 
@@ -19,15 +20,15 @@ UniqueFd open_backing(const SimSpec& spec) {
   UniqueFd fd(spec.path.empty() ? memfd_create("pcie-bar-sim", MFD_CLOEXEC)
                                 : ::open(spec.path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
   if (!fd) {
-    throw DeviceError("sim: cannot open " + (spec.path.empty() ? std::string("a memfd") : spec.path) +
-                      ": " + std::strerror(errno));
+    throw DeviceError("sim: cannot open " + (spec.path.empty() ? std::string("a memfd") : spec.path) + ": " +
+                      errno_text());
   }
   struct stat st {};
   if (fstat(fd.get(), &st) != 0 || static_cast<uint64_t>(st.st_size) < spec.size) {
     if (ftruncate(fd.get(), static_cast<off_t>(spec.size)) != 0) {
       const int e = errno;  // before the message's allocations
       throw DeviceError("sim: cannot size " + spec.path + " to " + std::to_string(spec.size) +
-                        " bytes: " + std::strerror(e));
+                        " bytes: " + errno_text(e));
     }
   }
   return fd;
@@ -37,7 +38,7 @@ UniqueMapping map_backing(const UniqueFd& fd, uint64_t size) {
   void* map = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
   if (map == MAP_FAILED) {
     const int e = errno;
-    throw DeviceError(std::string("sim: cannot mmap the simulated BAR: ") + std::strerror(e));
+    throw DeviceError(std::string("sim: cannot mmap the simulated BAR: ") + errno_text(e));
   }
   return UniqueMapping(map, size);
 }
@@ -49,8 +50,8 @@ std::unique_ptr<SimBar> SimBar::open(const SimSpec& spec, AccessMethod method) {
   UniqueMapping map = map_backing(fd, spec.size);
   BarProperties props;
   props.size = spec.size;
-  props.description = spec.path.empty() ? "simulated BAR in anonymous memory (memfd)"
-                                        : "simulated BAR in file " + spec.path;
+  props.description =
+      spec.path.empty() ? "simulated BAR in anonymous memory (memfd)" : "simulated BAR in file " + spec.path;
   return std::unique_ptr<SimBar>(
       new SimBar(std::move(fd), std::move(map), std::move(props), method == AccessMethod::kMmap, spec.path));
 }
@@ -58,9 +59,11 @@ std::unique_ptr<SimBar> SimBar::open(const SimSpec& spec, AccessMethod method) {
 void SimBar::check_present() const {
   if (path_.empty()) return;
   struct stat st {};
-  if (fstat(fd_.get(), &st) != 0 || st.st_nlink == 0) throw DeviceError("sim: backing file " + path_ + " was deleted", ErrorReason::kGone);
+  if (fstat(fd_.get(), &st) != 0 || st.st_nlink == 0)
+    throw DeviceError("sim: backing file " + path_ + " was deleted", ErrorReason::kGone);
   if (static_cast<uint64_t>(st.st_size) < props_.size)
-    throw DeviceError("sim: backing file " + path_ + " was truncated to " + std::to_string(st.st_size) + " bytes", ErrorReason::kGone);
+    throw DeviceError("sim: backing file " + path_ + " was truncated to " + std::to_string(st.st_size) + " bytes",
+                      ErrorReason::kGone);
 }
 
 uint64_t SimBar::load(uint64_t offset, unsigned width) {

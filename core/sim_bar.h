@@ -32,8 +32,12 @@ class SimBar : public Bar {
   // The descriptor and the mapping are owned from the start: if a later member's constructor
   // throws (the guard's registry is full), they are closed and unmapped on the way out.
   SimBar(UniqueFd fd, UniqueMapping map, BarProperties props, bool direct, std::string path)
-      : fd_(std::move(fd)), map_(std::move(map)), props_(std::move(props)), direct_(direct),
-        path_(std::move(path)), guard_(const_cast<std::byte*>(map_.bytes()), map_.size()) {}
+      : fd_(std::move(fd)),
+        map_(std::move(map)),
+        props_(std::move(props)),
+        direct_(direct),
+        path_(std::move(path)),
+        guard_(const_cast<std::byte*>(map_.bytes()), map_.size()) {}
 
   UniqueFd fd_;
   UniqueMapping map_;  // after fd_: unmapped before the descriptor is closed

@@ -49,7 +49,8 @@ ModelledBar::ModelledBar(std::unique_ptr<Bar> inner, const SimModel& model)
   char figures[160];
   std::snprintf(figures, sizeof figures, "%.0f ns per read, %.0f ns per write",
                 static_cast<double>(model.read_latency.count()), static_cast<double>(model.write_latency.count()));
-  props_.description += ", slow-device model " + (model.preset.empty() ? std::string("") : model.preset + ": ") + figures;
+  props_.description +=
+      ", slow-device model " + (model.preset.empty() ? std::string("") : model.preset + ": ") + figures;
   overshoot_ns_ = measure_overshoot();
 }
 

@@ -10,7 +10,8 @@ std::optional<SpecProblem> check_fits_bar(const DeviceSpec& d, uint64_t bar_size
   const std::string bar = "BAR" + std::to_string(d.bar) + " size " + hex(bar_size);
   if (d.window.offset >= bar_size) return SpecProblem{"window.offset", hex(d.window.offset) + " is outside the " + bar};
   if (d.window.size > bar_size - d.window.offset)
-    return SpecProblem{"window.size", "window " + hex(d.window.offset) + "+" + hex(d.window.size) + " ends beyond the " + bar};
+    return SpecProblem{"window.size",
+                       "window " + hex(d.window.offset) + "+" + hex(d.window.size) + " ends beyond the " + bar};
   for (std::size_t i = 0; i < d.verify.size(); ++i) {
     const VerifySpec& p = d.verify[i];
     if (p.offset >= bar_size || p.width > bar_size - p.offset)

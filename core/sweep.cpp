@@ -11,9 +11,12 @@ namespace pcie_bar {
 
 const char* op_name(Op op) {
   switch (op) {
-    case Op::kRead: return "read";
-    case Op::kWrite: return "write";
-    case Op::kReadWrite: return "rw";
+    case Op::kRead:
+      return "read";
+    case Op::kWrite:
+      return "write";
+    case Op::kReadWrite:
+      return "rw";
   }
   return "?";
 }
@@ -81,7 +84,7 @@ class WindowWalk {
 };
 
 // R+W keeps a batch's read-backs until the batch is timed, to compare them outside the timing.
-constexpr uint64_t kMaxReadbackBytes = 64 * 1024;
+constexpr uint64_t kMaxReadbackBytes = uint64_t{64} * 1024;
 
 // Calls f(size) with small block sizes as compile-time constants, so that an op's accesses
 // unroll completely and a batch of small ops is one straight run of loads or stores per op
@@ -91,22 +94,35 @@ template <typename F>
 void with_block_size(uint64_t block, F&& f) {
   using std::integral_constant;
   switch (block) {
-    case 1: return f(integral_constant<uint64_t, 1>{});
-    case 2: return f(integral_constant<uint64_t, 2>{});
-    case 4: return f(integral_constant<uint64_t, 4>{});
-    case 8: return f(integral_constant<uint64_t, 8>{});
-    case 16: return f(integral_constant<uint64_t, 16>{});
-    case 32: return f(integral_constant<uint64_t, 32>{});
-    case 64: return f(integral_constant<uint64_t, 64>{});
-    case 128: return f(integral_constant<uint64_t, 128>{});
-    default: return f(block);
+    case 1:
+      return f(integral_constant<uint64_t, 1>{});
+    case 2:
+      return f(integral_constant<uint64_t, 2>{});
+    case 4:
+      return f(integral_constant<uint64_t, 4>{});
+    case 8:
+      return f(integral_constant<uint64_t, 8>{});
+    case 16:
+      return f(integral_constant<uint64_t, 16>{});
+    case 32:
+      return f(integral_constant<uint64_t, 32>{});
+    case 64:
+      return f(integral_constant<uint64_t, 64>{});
+    case 128:
+      return f(integral_constant<uint64_t, 128>{});
+    default:
+      return f(block);
   }
 }
 
 class SweepRunner {
  public:
   SweepRunner(Bar& bar, const Clock& clock, const DeviceSpec& spec, const std::atomic<bool>* cancel)
-      : bar_(bar), io_(bar, spec.access.width), clock_(clock), spec_(spec), cancel_(cancel),
+      : bar_(bar),
+        io_(bar, spec.access.width),
+        clock_(clock),
+        spec_(spec),
+        cancel_(cancel),
         deadline_(ticks_from_now(spec.sweep.effective_timeout())),
         budget_end_(ticks_from_now(spec.sweep.effective_budget())),
         patterns_(*std::max_element(spec.sweep.block_sizes.begin(), spec.sweep.block_sizes.end())),
@@ -140,7 +156,8 @@ class SweepRunner {
   }
 
   uint64_t ticks_from_now(std::chrono::milliseconds d) const {
-    return clock_start(clock_) + static_cast<uint64_t>(std::chrono::duration<double>(d).count() / clock_.seconds_per_tick());
+    return clock_start(clock_) +
+           static_cast<uint64_t>(std::chrono::duration<double>(d).count() / clock_.seconds_per_tick());
   }
 
   bool cancelled() const { return cancel_ && cancel_->load(std::memory_order_relaxed); }
@@ -191,9 +208,8 @@ class SweepRunner {
   // `n` consecutive ops timed as one sample; each is recorded as the sample's mean, after the
   // clock pair's own cost is taken off.
   void sample(Op op, WindowWalk& walk, uint64_t block, uint64_t n, OpResult& r) {
-    io_.visit(block, [&](auto io) {
-      with_block_size(block, [&](auto size) { sample_with(io, op, walk, size, n, r); });
-    });
+    io_.visit(block,
+              [&](auto io) { with_block_size(block, [&](auto size) { sample_with(io, op, walk, size, n, r); }); });
   }
 
   // Calls f(i, offset) for ops 0..n-1 along the walk, in runs that stop at the window's end:
@@ -265,9 +281,9 @@ class SweepRunner {
   const Clock& clock_;
   const DeviceSpec& spec_;
   const std::atomic<bool>* cancel_;
-  uint64_t deadline_;  // clock ticks
-  uint64_t budget_end_;              // clock ticks: when sweep.budget is used up
-  uint64_t cell_end_ = UINT64_MAX;   // clock ticks: when the current cell's share is used up
+  uint64_t deadline_;               // clock ticks
+  uint64_t budget_end_;             // clock ticks: when sweep.budget is used up
+  uint64_t cell_end_ = UINT64_MAX;  // clock ticks: when the current cell's share is used up
   uint64_t warm_up_end_ = UINT64_MAX;
   bool cell_over_ = false;
   bool timed_out_ = false;
@@ -297,8 +313,7 @@ void merge_repetition(OpResult& into, const OpResult& r) {
 
 }  // namespace
 
-SweepResult run_sweep(Bar& bar, const Clock& clock, const DeviceSpec& spec,
-                      const std::atomic<bool>* cancel) {
+SweepResult run_sweep(Bar& bar, const Clock& clock, const DeviceSpec& spec, const std::atomic<bool>* cancel) {
   const uint64_t t_begin = Clock::monotonic_ns();
   SweepResult result;
   result.seconds_per_unit = clock.seconds_per_tick() / kLatencyUnitsPerTick;
@@ -326,8 +341,10 @@ SweepResult run_sweep(Bar& bar, const Clock& clock, const DeviceSpec& spec,
     runner.plan_cell(cells_left--);
     OpResult r = runner.run(op, block, iterations);
     if (repetitions > 1) r.repetition_throughputs.push_back(throughput_of(r, result.seconds_per_unit));
-    if (cell < result.results.size()) merge_repetition(result.results[cell], r);
-    else result.results.push_back(std::move(r));
+    if (cell < result.results.size())
+      merge_repetition(result.results[cell], r);
+    else
+      result.results.push_back(std::move(r));
     ++cell;
   };
   try {
@@ -349,12 +366,15 @@ SweepResult run_sweep(Bar& bar, const Clock& clock, const DeviceSpec& spec,
   }
   restore();
   if (bar.faulted())
-    throw DeviceError("an access to the BAR raised SIGBUS: the device was removed or its memory went away; "
-                      "the run was abandoned", ErrorReason::kBusError);
+    throw DeviceError(
+        "an access to the BAR raised SIGBUS: the device was removed or its memory went away; "
+        "the run was abandoned",
+        ErrorReason::kBusError);
   if (runner.timed_out())
     throw DeviceError("the run took longer than sweep.timeout (" +
                           std::to_string(std::chrono::duration<double>(spec.sweep.effective_timeout()).count()) +
-                          " s) and was cut short", ErrorReason::kTimeout);
+                          " s) and was cut short",
+                      ErrorReason::kTimeout);
   result.cancelled = runner.cancelled();
   result.wall_seconds = static_cast<double>(Clock::monotonic_ns() - t_begin) * 1e-9;
   return result;

@@ -78,7 +78,6 @@ struct SweepResult {
 // `cancel` becomes true the sweep stops after the current op (and still restores the window).
 // Throws DeviceError when an access fails (reason io), the BAR faults (bus_error: SIGBUS, the
 // device went away) or the sweep outlasts spec.sweep.effective_timeout() (timeout).
-SweepResult run_sweep(Bar& bar, const Clock& clock, const DeviceSpec& spec,
-                      const std::atomic<bool>* cancel = nullptr);
+SweepResult run_sweep(Bar& bar, const Clock& clock, const DeviceSpec& spec, const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace pcie_bar

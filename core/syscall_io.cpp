@@ -7,17 +7,17 @@
 #include <string>
 
 #include "core/bar.h"
+#include "core/errno_text.h"
 #include "core/hex.h"
 
 namespace pcie_bar {
 
 namespace {
 
-[[noreturn]] void fail(const char* who, const char* what, uint64_t fd_offset, unsigned width,
-                       ssize_t got) {
-  std::string reason = got < 0 ? std::strerror(errno) : "short transfer (" + std::to_string(got) + " bytes)";
-  throw DeviceError(std::string(who) + ": " + what + " of " + std::to_string(width) +
-                    " bytes at file offset " + hex(fd_offset) + " failed: " + reason);
+[[noreturn]] void fail(const char* who, const char* what, uint64_t fd_offset, unsigned width, ssize_t got) {
+  std::string reason = got < 0 ? errno_text() : "short transfer (" + std::to_string(got) + " bytes)";
+  throw DeviceError(std::string(who) + ": " + what + " of " + std::to_string(width) + " bytes at file offset " +
+                    hex(fd_offset) + " failed: " + reason);
 }
 
 }  // namespace

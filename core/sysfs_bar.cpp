@@ -13,13 +13,15 @@ std::string explain_sysfs_mmap_error(int err, const PciSysfs& sysfs, const std::
   if (err == EPERM) {
     const std::string mode = sysfs.lockdown_mode();
     if (mode == "integrity" || mode == "confidentiality")
-      return "the kernel is in lockdown mode '" + mode + "' (Secure Boot, or lockdown= on the command line), which "
+      return "the kernel is in lockdown mode '" + mode +
+             "' (Secure Boot, or lockdown= on the command line), which "
              "refuses every mmap of a PCI resource file; use backend vfio or uio instead";
     if (mode.empty())
       return "if the kernel is locked down (Secure Boot; see /sys/kernel/security/lockdown), every mmap of a PCI "
              "resource file is refused: use backend vfio or uio; otherwise a security policy (SELinux, AppArmor, a "
              "container's seccomp profile) denied it";
-    return "the kernel is not locked down: a security policy (SELinux, AppArmor, a container's seccomp profile) denied it";
+    return "the kernel is not locked down: a security policy (SELinux, AppArmor, a container's seccomp profile) denied "
+           "it";
   }
   if (err == EINVAL)
     return "the kernel refuses to map a BAR whose memory a driver has claimed (CONFIG_IO_STRICT_DEVMEM, on in "

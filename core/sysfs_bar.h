@@ -9,8 +9,8 @@
 #include <memory>
 #include <string>
 
-#include "core/mmap_bar.h"
 #include "core/device_spec.h"
+#include "core/mmap_bar.h"
 #include "core/pci_sysfs.h"
 
 namespace pcie_bar {

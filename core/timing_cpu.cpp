@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <sstream>
 
 #include "core/bar.h"
+#include "core/errno_text.h"
 
 namespace pcie_bar {
 
@@ -17,10 +19,15 @@ std::optional<std::vector<int>> parse_cpu_list(const std::string& text) {
   for (std::string part; std::getline(in, part, ',');) {
     if (part.empty()) continue;
     int first = 0, last = 0;
-    char dash = 0, extra = 0;
-    int n = std::sscanf(part.c_str(), "%d%c%d%c", &first, &dash, &last, &extra);
-    if (n == 1) last = first;
-    else if (n != 3 || dash != '-') return std::nullopt;
+    const char* end = part.data() + part.size();
+    auto [p, ec] = std::from_chars(part.data(), end, first);
+    if (ec != std::errc()) return std::nullopt;
+    if (p == end)
+      last = first;
+    else if (*p != '-')
+      return std::nullopt;
+    else if (auto r = std::from_chars(p + 1, end, last); r.ec != std::errc() || r.ptr != end)
+      return std::nullopt;
     if (first < 0 || last < first || last >= CPU_SETSIZE) return std::nullopt;
     for (int c = first; c <= last; ++c) cpus.push_back(c);
   }
@@ -56,7 +63,7 @@ void set_affinity(const std::vector<int>& cpus) {
   CPU_ZERO(&set);
   for (int c : cpus) CPU_SET(c, &set);
   if (sched_setaffinity(0, sizeof set, &set) != 0)
-    throw DeviceError("sweep.cpu: cannot run on CPU " + std::to_string(cpus.front()) + ": " + std::strerror(errno));
+    throw DeviceError("sweep.cpu: cannot run on CPU " + std::to_string(cpus.front()) + ": " + errno_text());
 }
 
 }  // namespace
@@ -76,7 +83,8 @@ TimingCpu choose_timing_cpu(const CpuSetting& setting, const std::vector<int>& a
   if (setting.mode == CpuSetting::Mode::kFixed) {
     t.cpu = static_cast<int>(setting.cpu);
     t.local_to_device = contains(device_local, t.cpu);
-    if (!device_local.empty() && !t.local_to_device) t.note = "CPU " + std::to_string(t.cpu) + " is not local to the device";
+    if (!device_local.empty() && !t.local_to_device)
+      t.note = "CPU " + std::to_string(t.cpu) + " is not local to the device";
     return t;
   }
   std::vector<int> local;

@@ -18,10 +18,10 @@
 namespace pcie_bar {
 
 struct TimingCpu {
-  int cpu = -1;                   // -1: not pinned (sweep.cpu: none, or no CPU could be chosen)
-  std::optional<int> numa_node;   // the device's node, when sysfs says
-  bool local_to_device = false;   // the CPU is in the device's local_cpulist
-  std::string note;               // why the choice is not the device's own node, when it is not
+  int cpu = -1;                  // -1: not pinned (sweep.cpu: none, or no CPU could be chosen)
+  std::optional<int> numa_node;  // the device's node, when sysfs says
+  bool local_to_device = false;  // the CPU is in the device's local_cpulist
+  std::string note;              // why the choice is not the device's own node, when it is not
 };
 
 // "0-3,8,10-11" (sysfs and cgroup CPU lists) -> {0,1,2,3,8,10,11}; nullopt when malformed.

@@ -2,9 +2,8 @@
 
 #include <unistd.h>
 
-#include <dirent.h>
-
 #include <cstdlib>
+#include <filesystem>
 
 #include "core/bar_checks.h"
 #include "core/hex.h"
@@ -17,11 +16,9 @@ namespace {
 
 std::string uio_node(const std::string& device_dir) {
   std::string found;
-  if (DIR* d = opendir((device_dir + "/uio").c_str())) {
-    while (dirent* e = readdir(d))
-      if (std::string(e->d_name).rfind("uio", 0) == 0) found = e->d_name;
-    closedir(d);
-  }
+  std::error_code ec;  // no uio directory: not bound to a uio driver
+  for (const auto& entry : std::filesystem::directory_iterator(device_dir + "/uio", ec))
+    if (std::string name = entry.path().filename(); name.rfind("uio", 0) == 0) found = name;
   return found;
 }
 
@@ -42,7 +39,8 @@ std::unique_ptr<Bar> open_uio_bar(const DeviceSpec& spec, const PciSysfs& sysfs,
   require_mmap_method(spec, "/dev/uioN");
   const std::string dir = sysfs.device_dir(spec.address);
   const std::string node = uio_node(dir);
-  if (node.empty()) throw DeviceError("uio: " + spec.address + " is bound to uio_pci_generic but has no uio node in " + dir + "/uio");
+  if (node.empty())
+    throw DeviceError("uio: " + spec.address + " is bound to uio_pci_generic but has no uio node in " + dir + "/uio");
   const std::string maps = dir + "/uio/" + node + "/maps";
   for (int k = 0; access((maps + "/map" + std::to_string(k)).c_str(), F_OK) == 0; ++k) {
     const std::string m = maps + "/map" + std::to_string(k);
@@ -61,8 +59,8 @@ std::unique_ptr<Bar> open_uio_bar(const DeviceSpec& spec, const PciSysfs& sysfs,
     p.size = res.size();
     p.prefetchable = res.prefetchable();
     p.is_64bit = res.is_64bit();
-    p.description = path + " map" + std::to_string(k) + " (BAR" + std::to_string(spec.bar) + " at " + hex(res.start) + ")" +
-                    (access == MapAccess::kReadOnly ? " (read-only)" : "");
+    p.description = path + " map" + std::to_string(k) + " (BAR" + std::to_string(spec.bar) + " at " + hex(res.start) +
+                    ")" + (access == MapAccess::kReadOnly ? " (read-only)" : "");
     return std::make_unique<MmapBar>(std::move(fd), std::move(map), offset, p, sysfs_presence("uio", dir),
                                      access == MapAccess::kReadWrite);
   }

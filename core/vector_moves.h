@@ -21,9 +21,9 @@
 // and clang 14 both keep 256-bit values in ymm1-ymm6 across the vzeroupper; with this list GCC
 // moves them to zmm16-zmm21 (AVX-512) or the stack, clang to the stack. zmm16-zmm31 are
 // untouched by vzeroupper and need no clobber.
-#define PCIE_BAR_VZEROUPPER_CLOBBERS                                                                   \
-  "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", \
-      "xmm12", "xmm13", "xmm14", "xmm15"
+#define PCIE_BAR_VZEROUPPER_CLOBBERS                                                                                  \
+  "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", \
+      "xmm14", "xmm15"
 
 namespace pcie_bar::vector_moves {
 

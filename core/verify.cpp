@@ -9,18 +9,19 @@ namespace pcie_bar {
 
 const char* verify_status_name(VerifyStatus s) {
   switch (s) {
-    case VerifyStatus::kOk: return "ok";
-    case VerifyStatus::kMismatch: return "mismatch";
-    case VerifyStatus::kSkipped: return "skipped";
+    case VerifyStatus::kOk:
+      return "ok";
+    case VerifyStatus::kMismatch:
+      return "mismatch";
+    case VerifyStatus::kSkipped:
+      return "skipped";
   }
   return "?";
 }
 
 namespace {
 
-uint64_t width_mask(unsigned width) {
-  return width >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * width)) - 1;
-}
+uint64_t width_mask(unsigned width) { return width >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * width)) - 1; }
 
 std::vector<std::byte> dump(BlockIo& io, uint64_t bar_size, uint64_t offset) {
   // Keep the dump's accesses aligned: start at the offset, stop at the BAR end.

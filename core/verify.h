@@ -18,8 +18,8 @@ struct VerifyResult {
   uint64_t offset = 0;
   unsigned width = 8;
   VerifyStatus status = VerifyStatus::kSkipped;
-  uint64_t original = 0;   // value before the probe wrote
-  uint64_t written = 0;    // the pattern, truncated to `width` bytes
+  uint64_t original = 0;  // value before the probe wrote
+  uint64_t written = 0;   // the pattern, truncated to `width` bytes
   uint64_t read_back = 0;
   uint64_t mismatch_bits = 0;  // written XOR read_back
   bool restored = false;

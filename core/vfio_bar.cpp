@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "core/bar_checks.h"
+#include "core/errno_text.h"
 #include "core/hex.h"
 #include "core/mmio.h"
 #include "core/syscall_io.h"
@@ -19,14 +20,13 @@ namespace {
 
 [[noreturn]] void fail(const std::string& what) { throw DeviceError("vfio: " + what); }
 
-std::string errno_text() { return std::strerror(errno); }
-
 UniqueFd open_node(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
   if (fd) return fd;
   const int err = errno;
   if (err == EBUSY && path.find("/vfio/vfio") == std::string::npos)  // a group node: held elsewhere
-    throw DeviceError("vfio: cannot open " + path + ": " + std::strerror(err) + " (another process holds this IOMMU group: "
+    throw DeviceError("vfio: cannot open " + path + ": " + errno_text(err) +
+                      " (another process holds this IOMMU group: "
                       "a VM, another exporter, or a second copy of this one; a group can be open in one process at a "
                       "time, so measure all devices of one group from one exporter)");
   if ((err == EPERM || err == EACCES) && path.find("noiommu-") != std::string::npos)
@@ -57,14 +57,16 @@ std::vector<char> region_info(int device, unsigned index) {
   auto* info = reinterpret_cast<vfio_region_info*>(buf.data());
   info->argsz = sizeof(vfio_region_info);
   info->index = index;
-  if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, info) != 0) fail("VFIO_DEVICE_GET_REGION_INFO failed: " + errno_text());
+  if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, info) != 0)
+    fail("VFIO_DEVICE_GET_REGION_INFO failed: " + errno_text());
   if (info->argsz > buf.size()) {  // capabilities follow: ask again with room for them
     uint32_t argsz = info->argsz;
     buf.assign(argsz, 0);
     info = reinterpret_cast<vfio_region_info*>(buf.data());
     info->argsz = argsz;
     info->index = index;
-    if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, info) != 0) fail("VFIO_DEVICE_GET_REGION_INFO failed: " + errno_text());
+    if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, info) != 0)
+      fail("VFIO_DEVICE_GET_REGION_INFO failed: " + errno_text());
   }
   return buf;
 }
@@ -79,7 +81,8 @@ std::vector<std::pair<uint64_t, uint64_t>> mmappable_areas(const std::vector<cha
       if (hdr->id == VFIO_REGION_INFO_CAP_SPARSE_MMAP) {
         const auto* sparse = reinterpret_cast<const vfio_region_info_cap_sparse_mmap*>(hdr);
         std::vector<std::pair<uint64_t, uint64_t>> out;
-        for (uint32_t i = 0; i < sparse->nr_areas; ++i) out.emplace_back(sparse->areas[i].offset, sparse->areas[i].size);
+        for (uint32_t i = 0; i < sparse->nr_areas; ++i)
+          out.emplace_back(sparse->areas[i].offset, sparse->areas[i].size);
         return out;
       }
       at = hdr->next;
@@ -96,21 +99,27 @@ std::shared_ptr<VfioGroup> open_group(const std::string& dev_root, const std::st
   g->noiommu = noiommu;
   g->container = open_node(dev_root + "/vfio/vfio");
   int c = g->container.get();
-  if (ioctl(c, VFIO_GET_API_VERSION) != VFIO_API_VERSION) fail("the kernel's VFIO API version is not " + std::to_string(VFIO_API_VERSION));
+  if (ioctl(c, VFIO_GET_API_VERSION) != VFIO_API_VERSION)
+    fail("the kernel's VFIO API version is not " + std::to_string(VFIO_API_VERSION));
   g->group = open_node(node);
   vfio_group_status status{sizeof(status), 0};
   if (ioctl(g->group.get(), VFIO_GROUP_GET_STATUS, &status) != 0) fail("VFIO_GROUP_GET_STATUS failed: " + errno_text());
   if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-    fail("IOMMU group " + node.substr(node.rfind('/') + 1) + " is not viable: every device in it must be bound to "
-         "vfio-pci or to no driver; the others are: " + others());
+    fail("IOMMU group " + node.substr(node.rfind('/') + 1) +
+         " is not viable: every device in it must be bound to "
+         "vfio-pci or to no driver; the others are: " +
+         others());
   }
-  if (ioctl(g->group.get(), VFIO_GROUP_SET_CONTAINER, &c) != 0) fail("VFIO_GROUP_SET_CONTAINER failed: " + errno_text());
-  int iommu_type = noiommu ? VFIO_NOIOMMU_IOMMU
+  if (ioctl(g->group.get(), VFIO_GROUP_SET_CONTAINER, &c) != 0)
+    fail("VFIO_GROUP_SET_CONTAINER failed: " + errno_text());
+  int iommu_type = noiommu                                                  ? VFIO_NOIOMMU_IOMMU
                    : ioctl(c, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) > 0 ? VFIO_TYPE1v2_IOMMU
-                                                                           : VFIO_TYPE1_IOMMU;
+                                                                            : VFIO_TYPE1_IOMMU;
   if (ioctl(c, VFIO_SET_IOMMU, iommu_type) != 0) {
     fail("VFIO_SET_IOMMU failed: " + errno_text() +
-         (errno == EPERM ? " (no interrupt remapping: load vfio_iommu_type1 with allow_unsafe_interrupts=1 if you accept that)" : ""));
+         (errno == EPERM
+              ? " (no interrupt remapping: load vfio_iommu_type1 with allow_unsafe_interrupts=1 if you accept that)"
+              : ""));
   }
   return g;
 }
@@ -126,7 +135,8 @@ std::string reset_warning(int device, const PciSysfs& sysfs, const std::string& 
     return "vfio-pci reset " + address + " when it was opened (reset method: " + (methods.empty() ? "?" : methods) +
            ") and resets it again when it is closed: the device loses any state a driver or firmware set up";
   return "vfio-pci disabled and re-enabled " + address + " when it was opened (it has no usable function reset" +
-         (methods.empty() ? "" : "; reset_method: " + methods) + ") and restores its saved config space when it is "
+         (methods.empty() ? "" : "; reset_method: " + methods) +
+         ") and restores its saved config space when it is "
          "closed; a bus reset may follow once no device behind the bus is open";
 }
 
@@ -151,10 +161,12 @@ std::unique_ptr<VfioBar> VfioBar::open(const DeviceSpec& spec, const PciSysfs& s
   const std::string group = sysfs.iommu_group(spec.address);
   if (group.empty()) {
     fail(spec.address + " has no IOMMU group" +
-         (sysfs.iommu_enabled() ? std::string("")
-                                : ": the IOMMU is off (" + sysfs.root() + "/kernel/iommu_groups is empty); enable VT-d/AMD-Vi "
-                                  "in the firmware and, on Intel, boot with intel_iommu=on (AMD-Vi is on by default "
-                                  "unless amd_iommu=off or iommu=off is given)"));
+         (sysfs.iommu_enabled()
+              ? std::string("")
+              : ": the IOMMU is off (" + sysfs.root() +
+                    "/kernel/iommu_groups is empty); enable VT-d/AMD-Vi "
+                    "in the firmware and, on Intel, boot with intel_iommu=on (AMD-Vi is on by default "
+                    "unless amd_iommu=off or iommu=off is given)"));
   }
   std::unique_ptr<VfioBar> bar(new VfioBar);
   bar->device_dir_ = sysfs.device_dir(spec.address);
@@ -163,8 +175,9 @@ std::unique_ptr<VfioBar> VfioBar::open(const DeviceSpec& spec, const PciSysfs& s
   const auto found = group_node(dev_root, group);
   const auto& node = found.first;
   const bool noiommu = found.second;
-  bar->group_ = VfioGroupTable::process().acquire(
-      node, [&] { return open_group(dev_root, node, noiommu, [&] { return group_members(sysfs, group, spec.address); }); });
+  bar->group_ = VfioGroupTable::process().acquire(node, [&] {
+    return open_group(dev_root, node, noiommu, [&] { return group_members(sysfs, group, spec.address); });
+  });
   int device = ioctl(bar->group_->group.get(), VFIO_GROUP_GET_DEVICE_FD, spec.address.c_str());
   if (device < 0) fail("VFIO_GROUP_GET_DEVICE_FD " + spec.address + " failed: " + errno_text());
   bar->device_ = UniqueFd(device);
@@ -180,11 +193,11 @@ std::unique_ptr<VfioBar> VfioBar::open(const DeviceSpec& spec, const PciSysfs& s
   bar->props_.is_64bit = res.is_64bit();
   if (spec.access.method == AccessMethod::kMmap) bar->map_areas(mmappable_areas(buf));
   std::string how = spec.access.method == AccessMethod::kSyscall ? "pread/pwrite"
-                    : bar->whole_map_                           ? "mmap"
-                    : bar->areas_.empty()                       ? "pread/pwrite (the region cannot be mmap()ed)"
-                                                                : "mmap where the sparse-mmap areas allow, pread/pwrite elsewhere";
-  bar->props_.description = "vfio " + node + " region " + std::to_string(spec.bar) + " at fd offset " + hex(info->offset) +
-                            ", " + how + (spec.writes.enabled ? "" : " (read-only)");
+                    : bar->whole_map_                            ? "mmap"
+                    : bar->areas_.empty()                        ? "pread/pwrite (the region cannot be mmap()ed)"
+                                          : "mmap where the sparse-mmap areas allow, pread/pwrite elsewhere";
+  bar->props_.description = "vfio " + node + " region " + std::to_string(spec.bar) + " at fd offset " +
+                            hex(info->offset) + ", " + how + (spec.writes.enabled ? "" : " (read-only)");
   return bar;
 }
 
@@ -196,7 +209,8 @@ void VfioBar::map_areas(const std::vector<std::pair<uint64_t, uint64_t>>& areas)
     if (p == MAP_FAILED) fail("mmap of BAR area " + hex(offset) + "+" + hex(size) + " failed: " + errno_text());
     areas_.push_back({offset, UniqueMapping(p, size), std::make_unique<BusErrorGuard>(p, size)});
   }
-  if (areas_.size() == 1 && areas_[0].offset == 0 && areas_[0].map.size() >= props_.size) whole_map_ = areas_[0].map.bytes();
+  if (areas_.size() == 1 && areas_[0].offset == 0 && areas_[0].map.size() >= props_.size)
+    whole_map_ = areas_[0].map.bytes();
 }
 
 volatile std::byte* VfioBar::mapped(uint64_t offset, unsigned width) const {
@@ -211,13 +225,15 @@ uint64_t VfioBar::load(uint64_t offset, unsigned width) {
 }
 
 void VfioBar::store(uint64_t offset, unsigned width, uint64_t value) {
-  if (!writable_) throw DeviceError(props_.description + ": write refused: the BAR was opened read-only (writes disabled)");
+  if (!writable_)
+    throw DeviceError(props_.description + ": write refused: the BAR was opened read-only (writes disabled)");
   if (volatile std::byte* p = mapped(offset, width)) return mmio::store(p, 0, width, value);
   pwrite_exact(device_.get(), region_offset_ + offset, width, value, "vfio");
 }
 
 void VfioBar::check_present() const {
-  if (access(device_dir_.c_str(), F_OK) != 0) throw DeviceError("vfio: " + device_dir_ + " is gone: the device was removed", ErrorReason::kGone);
+  if (access(device_dir_.c_str(), F_OK) != 0)
+    throw DeviceError("vfio: " + device_dir_ + " is gone: the device was removed", ErrorReason::kGone);
 }
 
 bool VfioBar::faulted() const {

@@ -51,7 +51,8 @@ class VfioGroupTable {
 
 class VfioBar : public Bar {
  public:
-  static std::unique_ptr<VfioBar> open(const DeviceSpec& spec, const PciSysfs& sysfs, const std::string& dev_root = "/dev");
+  static std::unique_ptr<VfioBar> open(const DeviceSpec& spec, const PciSysfs& sysfs,
+                                       const std::string& dev_root = "/dev");
 
   const BarProperties& properties() const override { return props_; }
   volatile std::byte* mapping() const override { return whole_map_; }

@@ -25,9 +25,12 @@ std::string wide_width_unsupported(unsigned width, const CpuVectorSupport& cpu) 
     bool have;
     const char* extension;
   };
-  for (const Need& n : {Need{16, cpu.sse2, "SSE2"}, Need{32, cpu.avx2, "AVX2"}, Need{64, cpu.avx512f, "AVX-512 (avx512f)"}})
+  for (const Need& n :
+       {Need{16, cpu.sse2, "SSE2"}, Need{32, cpu.avx2, "AVX2"}, Need{64, cpu.avx512f, "AVX-512 (avx512f)"}})
     if (n.width == width)
-      return n.have ? "" : std::to_string(width) + "-byte accesses need " + n.extension + ", which this CPU (or its OS) does not offer";
+      return n.have ? ""
+                    : std::to_string(width) + "-byte accesses need " + n.extension +
+                          ", which this CPU (or its OS) does not offer";
   return std::to_string(width) + " is not a wide access width (16, 32 or 64)";
 }
 
@@ -67,9 +70,12 @@ uint64_t fold_loop(const volatile std::byte* base, uint64_t offset, uint64_t len
 template <typename F>
 decltype(auto) with_vector(unsigned width, F&& f) {
   switch (width) {
-    case 16: return f(Sse2{});
-    case 32: return f(Avx2{});
-    default: return f(Avx512{});
+    case 16:
+      return f(Sse2{});
+    case 32:
+      return f(Avx2{});
+    default:
+      return f(Avx512{});
   }
 }
 

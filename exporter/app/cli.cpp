@@ -14,25 +14,25 @@ cxxopts::Options make_options() {
   cxxopts::Options o("pcie_bar_exporter",
                      "Measures PCIe BAR (MMIO) throughput, latency and write-verify health; "
                      "runs as a Prometheus exporter, or once with --once.");
-  o.custom_help("[OPTIONS] [DEVICE]\n  pcie_bar_exporter setup ADDR [--driver vfio-pci|uio_pci_generic] [-v]\n  pcie_bar_exporter setup --restore ADDR");
+  o.custom_help(
+      "[OPTIONS] [DEVICE]\n  pcie_bar_exporter setup ADDR [--driver vfio-pci|uio_pci_generic] [-v]\n  "
+      "pcie_bar_exporter setup --restore ADDR");
   o.positional_help("");
-  o.add_options()
-      ("config.file", "YAML configuration file (devices to measure)", cxxopts::value<std::string>())
-      ("once", "Measure every device once, print a report and exit")
-      ("output", "Report format for --once: table, json or csv", cxxopts::value<std::string>()->default_value("table"))
-      ("device", "PCI address of the device (0000:22:00.0 or 22:00.0); also accepted as the positional DEVICE",
-       cxxopts::value<std::string>())
-      ("backend", "Backend for --device: " + names_text<Backend>() + " (default: vfio with --device, else sim)",
-       cxxopts::value<std::string>())
-      ("writes.enabled", "Allow writes (WRITE, R+W, write-verify) on the device given with --device")
-      ("web.listen-address", "Address to serve metrics on (IP:port, :port; port 0 picks a free one)",
-       cxxopts::value<std::string>()->default_value(":9842"))
-      ("web.telemetry-path", "Path of the metrics endpoint", cxxopts::value<std::string>()->default_value("/metrics"))
-      ("web.config.file", "exporter-toolkit web config: TLS and basic auth", cxxopts::value<std::string>())
-      ("run-as", "Open the devices as root, then run as this user", cxxopts::value<std::string>())
-      ("log.level", "debug, info, warn or error", cxxopts::value<std::string>()->default_value("info"))
-      ("h,help", "Show this help and exit")
-      ("version", "Show the version and exit");
+  o.add_options()("config.file", "YAML configuration file (devices to measure)", cxxopts::value<std::string>())(
+      "once", "Measure every device once, print a report and exit")(
+      "output", "Report format for --once: table, json or csv", cxxopts::value<std::string>()->default_value("table"))(
+      "device", "PCI address of the device (0000:22:00.0 or 22:00.0); also accepted as the positional DEVICE",
+      cxxopts::value<std::string>())(
+      "backend", "Backend for --device: " + names_text<Backend>() + " (default: vfio with --device, else sim)",
+      cxxopts::value<std::string>())("writes.enabled",
+                                     "Allow writes (WRITE, R+W, write-verify) on the device given with --device")(
+      "web.listen-address", "Address to serve metrics on (IP:port, :port; port 0 picks a free one)",
+      cxxopts::value<std::string>()->default_value(":9842"))("web.telemetry-path", "Path of the metrics endpoint",
+                                                             cxxopts::value<std::string>()->default_value("/metrics"))(
+      "web.config.file", "exporter-toolkit web config: TLS and basic auth", cxxopts::value<std::string>())(
+      "run-as", "Open the devices as root, then run as this user", cxxopts::value<std::string>())(
+      "log.level", "debug, info, warn or error", cxxopts::value<std::string>()->default_value("info"))(
+      "h,help", "Show this help and exit")("version", "Show the version and exit");
   o.parse_positional({"device"});
   o.show_positional_help();  // --device is an option too, not only the positional DEVICE
   return o;
@@ -93,7 +93,8 @@ CliOptions parse_cli(int argc, const char* const* argv) {
     throw ConfigError("--backend: sim takes no device address; drop --device or pick " +
                       names_text<Backend>([](Backend b) { return b != Backend::kSim; }));
   if (!cli.config_file.empty() && cli.backend)
-    throw ConfigError("--backend: the config file names each device's backend; use --backend only without --config.file");
+    throw ConfigError(
+        "--backend: the config file names each device's backend; use --backend only without --config.file");
   if (cli.writes_enabled && (!cli.config_file.empty() || cli.device.empty()))
     throw ConfigError("--writes.enabled: only for a device given with --device; in a config file use writes.enabled");
   return cli;

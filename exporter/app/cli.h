@@ -20,9 +20,9 @@ struct CliOptions {
   std::string config_file;
   bool once = false;
   OutputFormat output = OutputFormat::kTable;
-  std::string device;               // canonical PCI address, from --device or the positional
-  std::optional<Backend> backend;   // --backend
-  bool writes_enabled = false;      // --writes.enabled, for a device given with --device
+  std::string device;              // canonical PCI address, from --device or the positional
+  std::optional<Backend> backend;  // --backend
+  bool writes_enabled = false;     // --writes.enabled, for a device given with --device
 
   // Service mode.
   std::string listen_address = ":9842";

@@ -2,10 +2,10 @@
 
 #include <random>
 
-#include "core/open_bar.h"
 #include "core/measure.h"
-#include "exporter/common/log.h"
+#include "core/open_bar.h"
 #include "exporter/app/device_warnings.h"
+#include "exporter/common/log.h"
 
 namespace pcie_bar {
 
@@ -18,22 +18,26 @@ constexpr std::chrono::milliseconds kFirstBackoff{1000};
 constexpr std::chrono::milliseconds kVfioReopenBackoff{60'000};
 constexpr std::chrono::milliseconds kVfioMaxBackoff{3'600'000};
 
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+double unix_now() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
 
 }  // namespace
 
 DeviceWorker::DeviceWorker(DeviceSpec spec, std::shared_ptr<DeviceMetrics> metrics, const Clock& clock,
                            std::mutex& sweep_lock, BarOpener opener, std::function<void()> recorded)
-    : spec_(std::move(spec)), metrics_(std::move(metrics)), clock_(clock), sweep_lock_(sweep_lock),
-      opener_(std::move(opener)), recorded_(std::move(recorded)) {}
+    : spec_(std::move(spec)),
+      metrics_(std::move(metrics)),
+      clock_(clock),
+      sweep_lock_(sweep_lock),
+      opener_(std::move(opener)),
+      recorded_(std::move(recorded)) {}
 
 DeviceWorker::~DeviceWorker() { stop(); }
 
 void DeviceWorker::open_now() { try_open(); }
 
-void DeviceWorker::start() { thread_ = std::thread([this] { loop(); }); }
+void DeviceWorker::start() {
+  thread_ = std::thread([this] { loop(); });
+}
 
 void DeviceWorker::stop() {
   {
@@ -94,11 +98,14 @@ void DeviceWorker::run_once() {
     bar_.reset();
     if (spec_.backend == Backend::kVfio) backoff_ = std::max(backoff_, kVfioReopenBackoff / 2);  // doubled next
     log_event(LogLevel::kError, "run failed; reopening",
-              {{"device", spec_.name}, {"reason", error_reason_name(run.error_reason)}, {"err", run.error},
+              {{"device", spec_.name},
+               {"reason", error_reason_name(run.error_reason)},
+               {"err", run.error},
                {"retry_in", std::to_string(peek_backoff().count() / 1000) + "s"}});
     return;
   }
-  backoff_ = std::chrono::milliseconds(0);  // only a good run ends the backoff: a device that opens but fails each run keeps backing off
+  backoff_ = std::chrono::milliseconds(
+      0);  // only a good run ends the backoff: a device that opens but fails each run keeps backing off
   run.info = device_info(spec_);  // AER counters and link state change while the device stays open
   metrics_->record_run(run, unix_now());
   recorded_();
@@ -112,9 +119,9 @@ bool DeviceWorker::sleep_for(std::chrono::milliseconds d) {
 }
 
 std::chrono::milliseconds DeviceWorker::peek_backoff() const {
-  const auto cap = std::max(spec_.sweep.interval, spec_.backend == Backend::kVfio && backoff_ >= kVfioReopenBackoff / 2
-                                                      ? kVfioMaxBackoff
-                                                      : kFirstBackoff);
+  const auto cap =
+      std::max(spec_.sweep.interval,
+               spec_.backend == Backend::kVfio && backoff_ >= kVfioReopenBackoff / 2 ? kVfioMaxBackoff : kFirstBackoff);
   return backoff_.count() == 0 ? kFirstBackoff : std::min(backoff_ * 2, cap);
 }
 
@@ -126,7 +133,8 @@ std::chrono::milliseconds DeviceWorker::next_backoff() {
 std::chrono::milliseconds DeviceWorker::jittered_interval() {
   thread_local std::mt19937 rng(std::random_device{}());
   std::uniform_real_distribution<double> factor(0.95, 1.05);
-  return std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(spec_.sweep.interval.count()) * factor(rng)));
+  return std::chrono::milliseconds(
+      static_cast<int64_t>(static_cast<double>(spec_.sweep.interval.count()) * factor(rng)));
 }
 
 }  // namespace pcie_bar

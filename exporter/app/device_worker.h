@@ -26,8 +26,9 @@ class DeviceWorker {
   // `sweep_lock` is shared by all workers: one sweep at a time per host, so that devices do not
   // compete for the CPU cores their timing runs on. `recorded` is called after each update of
   // `metrics` (on the worker's thread), to publish it.
-  DeviceWorker(DeviceSpec spec, std::shared_ptr<DeviceMetrics> metrics, const Clock& clock, std::mutex& sweep_lock,
-               BarOpener opener, std::function<void()> recorded = [] {});
+  DeviceWorker(
+      DeviceSpec spec, std::shared_ptr<DeviceMetrics> metrics, const Clock& clock, std::mutex& sweep_lock,
+      BarOpener opener, std::function<void()> recorded = [] {});
   ~DeviceWorker();
   DeviceWorker(const DeviceWorker&) = delete;
   DeviceWorker& operator=(const DeviceWorker&) = delete;

@@ -3,12 +3,12 @@
 #include "config/config_error.h"
 #include "core/bar.h"
 #include "exporter/app/cli.h"
-#include "exporter/common/log.h"
 #include "exporter/app/exit_code.h"
 #include "exporter/app/once_mode.h"
 #include "exporter/app/service_mode.h"
-#include "exporter/setup/setup.h"
+#include "exporter/common/log.h"
 #include "exporter/common/version.h"
+#include "exporter/setup/setup.h"
 
 int main(int argc, char** argv) {
   using namespace pcie_bar;

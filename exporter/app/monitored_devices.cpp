@@ -5,8 +5,7 @@
 namespace pcie_bar {
 
 MonitoredDevices::MonitoredDevices(const Clock& clock, BarOpener opener)
-    : clock_(clock), opener_(std::move(opener)),
-      page_(clock.overhead_seconds()) {}
+    : clock_(clock), opener_(std::move(opener)), page_(clock.overhead_seconds()) {}
 
 MonitoredDevices::~MonitoredDevices() { stop(); }
 

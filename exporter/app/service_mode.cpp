@@ -4,11 +4,11 @@
 
 #include "config/config_error.h"
 #include "config/web_config.h"
-#include "exporter/common/log.h"
 #include "exporter/app/exit_code.h"
-#include "exporter/app/privileges.h"
 #include "exporter/app/monitored_devices.h"
+#include "exporter/app/privileges.h"
 #include "exporter/app/signals.h"
+#include "exporter/common/log.h"
 #include "exporter/common/version.h"
 #include "exporter/http/web_server.h"
 
@@ -40,8 +40,10 @@ void reload(const CliOptions& cli, MonitoredDevices& monitored) {
 // Together they let RSS creep up under load. Two arenas and a fixed threshold keep it flat;
 // the service allocates little per scrape, so the arenas are not contended.
 void bound_heap_growth() {
-  mallopt(M_ARENA_MAX, 2);
-  mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+  // Before any thread exists (run_service_mode's first call), so mallopt's lack of thread
+  // safety cannot matter.
+  mallopt(M_ARENA_MAX, 2);               // NOLINT(concurrency-mt-unsafe)
+  mallopt(M_MMAP_THRESHOLD, 64 * 1024);  // NOLINT(concurrency-mt-unsafe)
 }
 
 }  // namespace
@@ -60,14 +62,18 @@ int run_service_mode(const CliOptions& cli) {
     log_event(LogLevel::kWarn, "TSC not used for timing", {{"reason", clock.fallback_reason()}});
   MonitoredDevices monitored(clock);
   monitored.configure(devices);  // devices are opened here, while still privileged
-  WebServer server(web, [&monitored] { return monitored.metrics_page().current(); }, [&monitored] { return monitored.ready(); });
+  WebServer server(
+      web, [&monitored] { return monitored.metrics_page().current(); }, [&monitored] { return monitored.ready(); });
   if (!cli.run_as.empty()) drop_privileges(cli.run_as);
   monitored.start();
 
   std::string port = server.ports().empty() ? "?" : std::to_string(server.ports().front());
   log_event(LogLevel::kInfo, "listening",
-            {{"address", cli.listen_address}, {"port", port}, {"tls", web.web.tls() ? "true" : "false"},
-             {"version", kVersion}, {"devices", std::to_string(devices.size())}});
+            {{"address", cli.listen_address},
+             {"port", port},
+             {"tls", web.web.tls() ? "true" : "false"},
+             {"version", kVersion},
+             {"devices", std::to_string(devices.size())}});
   while (wait_for_service_signal() == ServiceSignal::kReload) reload(cli, monitored);
   log_event(LogLevel::kInfo, "stopping");
   monitored.stop();

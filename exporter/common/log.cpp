@@ -15,10 +15,14 @@ std::atomic<LogLevel> g_level{LogLevel::kInfo};
 
 const char* level_name(LogLevel l) {
   switch (l) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
   }
   return "?";
 }
@@ -30,9 +34,12 @@ std::string logfmt_value(const std::string& v) {
   if (bare) return v;
   std::string q = "\"";
   for (char c : v) {
-    if (c == '"' || c == '\\') q += '\\', q += c;
-    else if (c == '\n') q += "\\n";
-    else q += c;
+    if (c == '"' || c == '\\')
+      q += '\\', q += c;
+    else if (c == '\n')
+      q += "\\n";
+    else
+      q += c;
   }
   return q + "\"";
 }

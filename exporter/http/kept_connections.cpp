@@ -1,11 +1,12 @@
 #include "exporter/http/kept_connections.h"
 
-#include <dirent.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
+#include <filesystem>
 
 namespace pcie_bar {
 
@@ -45,17 +46,16 @@ int accepted_local_port(int fd) {
 }  // namespace
 
 void wake_idle_connections(const std::vector<int>& ports) {
-  DIR* dir = opendir("/proc/self/fd");
-  if (!dir) return;
-  while (dirent* entry = readdir(dir)) {
-    if (entry->d_name[0] == '.') continue;
-    int fd = std::atoi(entry->d_name);
-    if (fd == dirfd(dir)) continue;
+  // The listing's own descriptor is among the entries; it is no socket, so it never matches.
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    int fd = -1;
+    const std::string name = entry.path().filename();
+    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc()) continue;
     // A client socket of this process connected to one of the ports has an ephemeral local
     // port, so only the server's side of each connection matches.
     if (std::find(ports.begin(), ports.end(), accepted_local_port(fd)) != ports.end()) shutdown(fd, SHUT_RD);
   }
-  closedir(dir);
 }
 
 }  // namespace pcie_bar

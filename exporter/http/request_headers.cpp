@@ -50,8 +50,10 @@ bool accepts_gzip(std::string_view header) {
     auto [coding_text, params] = split_at(element, ';');
     std::string_view coding = trim(coding_text);
     const bool accepted = q_value(params) > 0;
-    if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) gzip = accepted;
-    else if (coding == "*") any = accepted;
+    if (iequals(coding, "gzip") || iequals(coding, "x-gzip"))
+      gzip = accepted;
+    else if (coding == "*")
+      any = accepted;
     header = rest;
   }
   return gzip.value_or(any.value_or(false));

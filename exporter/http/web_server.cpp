@@ -14,12 +14,12 @@
 #include <thread>
 
 #include "config/config_error.h"
-#include "exporter/http/basic_auth.h"
-#include "exporter/http/kept_connections.h"
-#include "exporter/http/request_headers.h"
-#include "exporter/http/listen_address.h"
 #include "exporter/common/log.h"
 #include "exporter/common/version.h"
+#include "exporter/http/basic_auth.h"
+#include "exporter/http/kept_connections.h"
+#include "exporter/http/listen_address.h"
+#include "exporter/http/request_headers.h"
 
 namespace pcie_bar {
 
@@ -103,8 +103,9 @@ class LandingHandler : public GetOnlyHandler {
     }
     respond(conn, 200, "text/html; charset=utf-8",
             "<!DOCTYPE html><html><head><title>pcie_bar_exporter</title></head><body>"
-            "<h1>pcie_bar_exporter</h1><p>Version " + std::string(kVersion) + " (revision " + kRevision +
-                ")</p><p><a href=\"" + path_ + "\">Metrics</a> &middot; <a href=\"/-/healthy\">Health</a> &middot; "
+            "<h1>pcie_bar_exporter</h1><p>Version " +
+                std::string(kVersion) + " (revision " + kRevision + ")</p><p><a href=\"" + path_ +
+                "\">Metrics</a> &middot; <a href=\"/-/healthy\">Health</a> &middot; "
                 "<a href=\"/-/ready\">Readiness</a></p><p>Metrics come from the last completed run of each device; "
                 "scrapes never access a device.</p></body></html>\n");
     return true;
@@ -209,7 +210,8 @@ void poke(const std::string& host, int port) {
     inet_pton(AF_INET, host.c_str(), &a->sin_addr);
     len = sizeof *a;
   }
-  connect(fd, reinterpret_cast<sockaddr*>(&ss), len);
+  // Best effort: if the poke fails, shutdown waits for civetweb's poll quantum instead.
+  (void)connect(fd, reinterpret_cast<sockaddr*>(&ss), len);
   close(fd);
 }
 
@@ -238,11 +240,11 @@ WebServer::WebServer(const WebOptions& o, MetricsSource metrics, std::function<b
   state_->auth = std::make_unique<BasicAuth>(o.web.basic_auth_users);
   state_->kept = std::make_unique<KeptConnections>(o.kept_connections);
   std::vector<std::string> options = {
-      "listening_ports", civetweb_listening_port(o.listen_address, o.web.tls()),
-      "num_threads", std::to_string(o.threads + o.kept_connections),
-      "request_timeout_ms", std::to_string(o.request_timeout_ms),
-      "enable_keep_alive", "yes",
-      "tcp_nodelay", "1",  // headers and body are two writes: without it, Nagle and delayed ACK add 40 ms
+      "listening_ports",       civetweb_listening_port(o.listen_address, o.web.tls()),
+      "num_threads",           std::to_string(o.threads + o.kept_connections),
+      "request_timeout_ms",    std::to_string(o.request_timeout_ms),
+      "enable_keep_alive",     "yes",
+      "tcp_nodelay",           "1",   // headers and body are two writes: without it, Nagle and delayed ACK add 40 ms
       "keep_alive_timeout_ms", "-1",  // never close a kept connection on the client (kept_connections.h)
   };
   if (o.web.tls()) options.insert(options.end(), {"ssl_protocol_version", "4"});  // TLS 1.2 or newer
@@ -260,7 +262,8 @@ WebServer::WebServer(const WebOptions& o, MetricsSource metrics, std::function<b
   state_->metrics = std::make_unique<MetricsHandler>(std::move(metrics));
   state_->healthy = std::make_unique<TextHandler>([] { return std::pair{200, std::string("Healthy")}; });
   state_->ready = std::make_unique<TextHandler>([ready = std::move(ready)] {
-    return ready() ? std::pair{200, std::string("Ready")} : std::pair{503, std::string("Not ready: first runs pending")};
+    return ready() ? std::pair{200, std::string("Ready")}
+                   : std::pair{503, std::string("Not ready: first runs pending")};
   });
   state_->landing = std::make_unique<LandingHandler>(o.telemetry_path);
   server_->addHandler(o.telemetry_path, *state_->metrics);

@@ -26,9 +26,10 @@ void DeviceMetrics::declare(MetricFamilies& f) {
             "timestamp pairs are timed in batches and counted at the batch mean.",
             MetricType::Histogram);
   f.declare("pcie_bar_throughput_bytes_per_second", "BAR throughput per op and block size." + last, MetricType::Gauge);
-  f.declare("pcie_bar_sweep_ops",
-            "Ops timed per op and block size in the last completed run; sweep.budget may plan it below sweep.iterations.",
-            MetricType::Gauge);
+  f.declare(
+      "pcie_bar_sweep_ops",
+      "Ops timed per op and block size in the last completed run; sweep.budget may plan it below sweep.iterations.",
+      MetricType::Gauge);
   f.declare("pcie_bar_transferred_bytes_total", "Bytes moved by timed ops (rw counts both directions).",
             MetricType::Counter);
   f.declare("pcie_bar_rw_mismatches_total", "R+W ops whose read-back differed from what was written.",
@@ -187,7 +188,8 @@ void DeviceMetrics::collect_device(MetricFamilies& out) const {
   if (sweep_seconds_) out.gauge("pcie_bar_sweep_duration_seconds", device, *sweep_seconds_);
   if (last_run_unix_) out.gauge("pcie_bar_last_run_timestamp_seconds", device, *last_run_unix_);
   out.gauge("pcie_bar_sweep_interval_seconds", device, std::chrono::duration<double>(spec_.sweep.interval).count());
-  out.gauge("pcie_bar_sweep_budget_seconds", device, std::chrono::duration<double>(spec_.sweep.effective_budget()).count());
+  out.gauge("pcie_bar_sweep_budget_seconds", device,
+            std::chrono::duration<double>(spec_.sweep.effective_budget()).count());
   out.counter("pcie_bar_device_busy_seconds_total", device, busy_seconds_);
   for (auto [result, n] : {std::pair{"success", runs_success_}, std::pair{"error", runs_error_}})
     out.counter("pcie_bar_runs_total", {{"device", spec_.name}, {"result", result}}, static_cast<double>(n));
@@ -196,16 +198,24 @@ void DeviceMetrics::collect_device(MetricFamilies& out) const {
                 static_cast<double>(n));
   out.gauge("pcie_bar_device_up", device, up_ ? 1 : 0);
   out.gauge("pcie_bar_device_info",
-            {{"device", spec_.name}, {"address", spec_.address}, {"backend", backend_name(spec_.backend)},
-             {"bar", std::to_string(spec_.bar)}, {"vendor_id", info_.vendor_id}, {"device_id", info_.device_id},
-             {"subsystem_vendor_id", info_.subsystem_vendor_id}, {"subsystem_device_id", info_.subsystem_device_id},
-             {"class", info_.class_code}, {"revision", info_.revision}, {"driver", info_.driver},
+            {{"device", spec_.name},
+             {"address", spec_.address},
+             {"backend", backend_name(spec_.backend)},
+             {"bar", std::to_string(spec_.bar)},
+             {"vendor_id", info_.vendor_id},
+             {"device_id", info_.device_id},
+             {"subsystem_vendor_id", info_.subsystem_vendor_id},
+             {"subsystem_device_id", info_.subsystem_device_id},
+             {"class", info_.class_code},
+             {"revision", info_.revision},
+             {"driver", info_.driver},
              {"iommu_group", info_.iommu_group}},
             1);
   if (timing_cpu_) {
     const TimingCpu& t = *timing_cpu_;
     out.gauge("pcie_bar_timing_cpu_info",
-              {{"device", spec_.name}, {"cpu", t.cpu < 0 ? "none" : std::to_string(t.cpu)},
+              {{"device", spec_.name},
+               {"cpu", t.cpu < 0 ? "none" : std::to_string(t.cpu)},
                {"numa_node", t.numa_node ? std::to_string(*t.numa_node) : ""},
                {"local", t.local_to_device ? "true" : "false"}},
               1);
@@ -221,9 +231,10 @@ void DeviceMetrics::collect_device(MetricFamilies& out) const {
   link("pcie_bar_link_width_lanes", "current", info_.link.current_width, 1);
   link("pcie_bar_link_width_lanes", "max", info_.link.max_width, 1);
   if (info_.aer) {
-    for (auto [severity, n] : {std::pair{"correctable", info_.aer->correctable}, std::pair{"nonfatal", info_.aer->nonfatal},
-                               std::pair{"fatal", info_.aer->fatal}})
-      out.counter("pcie_bar_aer_errors_total", {{"device", spec_.name}, {"severity", severity}}, static_cast<double>(n));
+    for (auto [severity, n] : {std::pair{"correctable", info_.aer->correctable},
+                               std::pair{"nonfatal", info_.aer->nonfatal}, std::pair{"fatal", info_.aer->fatal}})
+      out.counter("pcie_bar_aer_errors_total", {{"device", spec_.name}, {"severity", severity}},
+                  static_cast<double>(n));
   }
 }
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "exporter/metrics/device_metrics.h"
 #include "exporter/http/exposition_page.h"
+#include "exporter/metrics/device_metrics.h"
 #include "exporter/metrics/exposition.h"
 
 namespace pcie_bar {

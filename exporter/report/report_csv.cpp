@@ -35,13 +35,12 @@ void write_csv(const OnceReport& report, std::ostream& out) {
       out << quoted(d.spec.name) << ',' << backend_name(d.spec.backend) << ',' << quoted(d.spec.address) << ','
           << d.spec.bar << ',' << op_name(r.op) << ',' << r.block_size << ',' << r.ops << ',' << r.bytes << ','
           << num(s.seconds) << ',' << num(s.throughput_bytes_per_second) << ',' << r.mismatches << ','
-          << num(s.latency.min) << ',' << num(s.latency.mean) << ',' << num(s.latency.p50) << ','
-          << num(s.latency.p99) << ',' << num(s.latency.max) << ',' << r.ops_per_sample << ','
-          << r.iterations_planned << ',' << (r.budget_limited ? "true" : "false") << ','
-          << (r.underpowered() ? "true" : "false") << ',' << r.samples << ',' << num(s.latency.p999) << ','
-          << num(s.latency.stddev) << ',' << num(s.latency.cv) << ',' << num(s.latency.p50_ci_low) << ','
-          << num(s.latency.p50_ci_high) << ',' << s.repetitions.count << ',' << num(s.repetitions.median_throughput)
-          << ',' << num(s.repetitions.cv) << '\n';
+          << num(s.latency.min) << ',' << num(s.latency.mean) << ',' << num(s.latency.p50) << ',' << num(s.latency.p99)
+          << ',' << num(s.latency.max) << ',' << r.ops_per_sample << ',' << r.iterations_planned << ','
+          << (r.budget_limited ? "true" : "false") << ',' << (r.underpowered() ? "true" : "false") << ',' << r.samples
+          << ',' << num(s.latency.p999) << ',' << num(s.latency.stddev) << ',' << num(s.latency.cv) << ','
+          << num(s.latency.p50_ci_low) << ',' << num(s.latency.p50_ci_high) << ',' << s.repetitions.count << ','
+          << num(s.repetitions.median_throughput) << ',' << num(s.repetitions.cv) << '\n';
     }
   }
 }

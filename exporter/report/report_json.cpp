@@ -26,11 +26,18 @@ json result_json(const OpResult& r, double seconds_per_unit) {
           {"underpowered", r.underpowered()},
           {"samples", r.samples},
           {"latency_seconds",
-           {{"min", s.latency.min}, {"mean", s.latency.mean}, {"p50", s.latency.p50}, {"p99", s.latency.p99},
-            {"p999", s.latency.p999}, {"max", s.latency.max}, {"stddev", s.latency.stddev}, {"cv", s.latency.cv},
+           {{"min", s.latency.min},
+            {"mean", s.latency.mean},
+            {"p50", s.latency.p50},
+            {"p99", s.latency.p99},
+            {"p999", s.latency.p999},
+            {"max", s.latency.max},
+            {"stddev", s.latency.stddev},
+            {"cv", s.latency.cv},
             {"p50_ci95", {s.latency.p50_ci_low, s.latency.p50_ci_high}}}},
           {"repetitions",
-           {{"count", s.repetitions.count}, {"median_throughput_bytes_per_second", s.repetitions.median_throughput},
+           {{"count", s.repetitions.count},
+            {"median_throughput_bytes_per_second", s.repetitions.median_throughput},
             {"throughput_cv", s.repetitions.cv}}}};
 }
 
@@ -50,12 +57,22 @@ json verify_json(const VerifyResult& v) {
 json pci_json(const PciInfo& i) {
   if (i.vendor_id.empty()) return nullptr;
   auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
-  return {{"vendor_id", i.vendor_id}, {"device_id", i.device_id}, {"vendor_name", i.vendor_name},
-          {"device_name", i.device_name}, {"subsystem_vendor_id", i.subsystem_vendor_id},
-          {"subsystem_device_id", i.subsystem_device_id}, {"class", i.class_code}, {"revision", i.revision},
-          {"driver", i.driver}, {"iommu_group", i.iommu_group}, {"memory_decoding", opt(i.memory_decoding)},
-          {"link", {{"current_speed_gts", opt(i.link.current_speed_gts)}, {"max_speed_gts", opt(i.link.max_speed_gts)},
-                    {"current_width", opt(i.link.current_width)}, {"max_width", opt(i.link.max_width)}}}};
+  return {{"vendor_id", i.vendor_id},
+          {"device_id", i.device_id},
+          {"vendor_name", i.vendor_name},
+          {"device_name", i.device_name},
+          {"subsystem_vendor_id", i.subsystem_vendor_id},
+          {"subsystem_device_id", i.subsystem_device_id},
+          {"class", i.class_code},
+          {"revision", i.revision},
+          {"driver", i.driver},
+          {"iommu_group", i.iommu_group},
+          {"memory_decoding", opt(i.memory_decoding)},
+          {"link",
+           {{"current_speed_gts", opt(i.link.current_speed_gts)},
+            {"max_speed_gts", opt(i.link.max_speed_gts)},
+            {"current_width", opt(i.link.current_width)},
+            {"max_width", opt(i.link.max_width)}}}};
 }
 
 json device_json(const DeviceRun& d) {
@@ -71,10 +88,11 @@ json device_json(const DeviceRun& d) {
             {"writes_enabled", d.spec.writes.enabled},
             {"window_restored", d.sweep.window_restored},
             {"sweep_wall_seconds", d.sweep.wall_seconds},
-            {"timing_cpu", {{"cpu", d.timing_cpu.cpu < 0 ? json(nullptr) : json(d.timing_cpu.cpu)},
-                            {"numa_node", d.timing_cpu.numa_node ? json(*d.timing_cpu.numa_node) : json(nullptr)},
-                            {"local_to_device", d.timing_cpu.local_to_device},
-                            {"note", d.timing_cpu.note}}},
+            {"timing_cpu",
+             {{"cpu", d.timing_cpu.cpu < 0 ? json(nullptr) : json(d.timing_cpu.cpu)},
+              {"numa_node", d.timing_cpu.numa_node ? json(*d.timing_cpu.numa_node) : json(nullptr)},
+              {"local_to_device", d.timing_cpu.local_to_device},
+              {"note", d.timing_cpu.note}}},
             {"error", d.error.empty() ? json(nullptr) : json(d.error)},
             {"pci", pci_json(d.info)},
             {"results", json::array()},

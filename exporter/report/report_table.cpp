@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <chrono>
+#include <cinttypes>
 #include <cstdio>
 
 #include "core/hex.h"
@@ -14,9 +15,12 @@ namespace {
 
 const char* op_label(Op op) {
   switch (op) {
-    case Op::kRead: return "READ";
-    case Op::kWrite: return "WRITE";
-    case Op::kReadWrite: return "R+W";
+    case Op::kRead:
+      return "READ";
+    case Op::kWrite:
+      return "WRITE";
+    case Op::kReadWrite:
+      return "R+W";
   }
   return "?";
 }
@@ -49,7 +53,8 @@ void write_device_header(const DeviceRun& d, const OnceReport& report, std::ostr
         << d.info.revision << ", driver " << (d.info.driver.empty() ? "none" : d.info.driver)
         << (d.info.iommu_group.empty() ? "" : ", IOMMU group " + d.info.iommu_group) << "\n";
     if (!d.info.vendor_name.empty())
-      out << "              " << d.info.vendor_name << (d.info.device_name.empty() ? "" : " " + d.info.device_name) << "\n";
+      out << "              " << d.info.vendor_name << (d.info.device_name.empty() ? "" : " " + d.info.device_name)
+          << "\n";
   }
   if (d.info.link.current_speed_gts && d.info.link.current_width) {
     out << "  Link:       " << *d.info.link.current_speed_gts << " GT/s x" << *d.info.link.current_width;
@@ -64,17 +69,17 @@ void write_device_header(const DeviceRun& d, const OnceReport& report, std::ostr
       << d.bar.description << "\n"
       << "  Window:     " << hex(d.spec.window.offset, 4) << " + " << hex(d.spec.window.size, 4) << " ("
       << format_bytes(d.spec.window.size) << ")\n"
-      << "  Access:     " << d.spec.access.width << "-byte accesses via "
-      << access_method_name(d.spec.access.method) << " (" << named(d.spec.access.method).meaning << ")\n"
+      << "  Access:     " << d.spec.access.width << "-byte accesses via " << access_method_name(d.spec.access.method)
+      << " (" << named(d.spec.access.method).meaning << ")\n"
       << "  Writes:     "
-      << (!d.spec.writes.enabled ? "disabled (WRITE, R+W and write-verify are skipped)"
+      << (!d.spec.writes.enabled  ? "disabled (WRITE, R+W and write-verify are skipped)"
           : d.spec.writes.restore ? "enabled; the window is saved and restored"
                                   : "enabled; the window is NOT restored")
       << "\n"
       << "  Timing CPU: " << timing_cpu_text(d.timing_cpu) << "\n"
       << "  Clock:      " << report.clock_source << ", " << format_seconds(report.clock_overhead_seconds)
-      << " per timestamp pair (median), subtracted from every sample; ops shorter than "
-      << kBatchOpsUnderClockPairs << " pairs are timed in batches of at least " << kBatchClockPairs << " pairs"
+      << " per timestamp pair (median), subtracted from every sample; ops shorter than " << kBatchOpsUnderClockPairs
+      << " pairs are timed in batches of at least " << kBatchClockPairs << " pairs"
       << (report.clock_fallback_reason.empty() ? "" : "; TSC not used: " + report.clock_fallback_reason) << "\n";
 }
 
@@ -90,7 +95,7 @@ void write_hexdump(const std::vector<std::byte>& bytes, uint64_t base, std::ostr
         hexpart += "   ";
       }
     }
-    out << printf_string("%08llx: ", static_cast<unsigned long long>(base + row)) << hexpart << " |" << text << "|\n";
+    out << printf_string("%08" PRIx64 ": ", base + row) << hexpart << " |" << text << "|\n";
   }
 }
 
@@ -102,15 +107,15 @@ void write_verify(const VerifyResult& v, std::ostream& out) {
     out << "Write-verify skipped: writes are disabled for this device\n";
     return;
   }
-  out << "\nWriting " << 8 * v.width << "-bit value " << hex(v.written, 2 * static_cast<int>(v.width))
-      << " to offset " << hex(v.offset, 4) << "\n"
+  out << "\nWriting " << 8 * v.width << "-bit value " << hex(v.written, 2 * static_cast<int>(v.width)) << " to offset "
+      << hex(v.offset, 4) << "\n"
       << "Reading " << v.after.size() << " bytes again from offset " << hex(v.offset, 4) << ":\nUpdated contents:\n";
   write_hexdump(v.after, v.offset, out);
   if (v.ok()) {
     out << "OK   write verification successful: " << hex(v.read_back, 2 * static_cast<int>(v.width));
   } else {
-    out << "FAIL write verification failed: wrote " << hex(v.written, 2 * static_cast<int>(v.width))
-        << ", read back " << hex(v.read_back, 2 * static_cast<int>(v.width)) << ", mismatching bits "
+    out << "FAIL write verification failed: wrote " << hex(v.written, 2 * static_cast<int>(v.width)) << ", read back "
+        << hex(v.read_back, 2 * static_cast<int>(v.width)) << ", mismatching bits "
         << hex(v.mismatch_bits, 2 * static_cast<int>(v.width));
   }
   out << (v.restored ? " (original value " + hex(v.original, 2 * static_cast<int>(v.width)) + " restored)\n" : "\n");
@@ -135,8 +140,10 @@ void write_repetitions(const DeviceRun& d, std::ostream& out) {
 void write_results(const DeviceRun& d, std::ostream& out) {
   out << "\n=== BENCHMARK RESULTS: " << d.spec.name << " (throughput in MB/s = 10^6 bytes/s; R+W counts "
       << "bytes written plus bytes read) ===\n"
-      << "OP    | Block Size |     Ops | Throughput |      Min |     Mean |      p50 |      p99 |    p99.9 |      Max |    CV | Mismatches\n"
-      << "------|------------|---------|------------|----------|----------|----------|----------|----------|----------|-------|-----------\n";
+      << "OP    | Block Size |     Ops | Throughput |      Min |     Mean |      p50 |      p99 |    p99.9 |      Max "
+         "|    CV | Mismatches\n"
+      << "------|------------|---------|------------|----------|----------|----------|----------|----------|----------|"
+         "-------|-----------\n";
   for (const OpResult& r : d.sweep.results) {
     OpStats s = op_stats(r, d.sweep.seconds_per_unit);
     // * planned down to fit sweep.budget; ! too few ops to trust (fewer than 30).
@@ -151,7 +158,8 @@ void write_results(const DeviceRun& d, std::ostream& out) {
   const auto& results = d.sweep.results;
   if (std::any_of(results.begin(), results.end(), [](const OpResult& r) { return r.budget_limited; }))
     out << "* fewer ops than sweep.iterations: the cell's share of sweep.budget ("
-        << format_seconds(std::chrono::duration<double>(d.spec.sweep.effective_budget()).count()) << " per run) ran out\n";
+        << format_seconds(std::chrono::duration<double>(d.spec.sweep.effective_budget()).count())
+        << " per run) ran out\n";
   write_repetitions(d, out);
   if (std::any_of(results.begin(), results.end(), [](const OpResult& r) { return r.underpowered(); }))
     out << "! fewer than " << OpResult::kUsefulOps << " ops: too few for its percentiles to be trusted\n";
@@ -164,17 +172,18 @@ void write_summary(const DeviceRun& d, std::ostream& out) {
     out << printf_string("Best %-5s throughput:    %10s MB/s with %s blocks\n", op_label(s.op),
                          format_mb_per_s(s.best_throughput).c_str(), format_bytes(s.best_block_size).c_str());
   for (const OpSummary& s : summary)
-    out << printf_string("Average %-5s throughput: %10s MB/s\n", op_label(s.op), format_mb_per_s(s.average_throughput).c_str());
+    out << printf_string("Average %-5s throughput: %10s MB/s\n", op_label(s.op),
+                         format_mb_per_s(s.average_throughput).c_str());
   uint64_t mismatches = 0, all_ones = 0;
   for (const OpResult& r : d.sweep.results) mismatches += r.mismatches, all_ones += r.all_ones_reads;
   std::size_t probes_ok = 0, probes_run = 0;
   for (const VerifyResult& v : d.verify) probes_run += v.status != VerifyStatus::kSkipped, probes_ok += v.ok();
   if (d.sweep.writes_skipped) out << "WRITE and R+W skipped: writes are disabled for this device\n";
-  if (all_ones) out << "WARNING: " << all_ones << " READ ops returned all-ones (0xff...): device gone or memory decoding off?\n";
+  if (all_ones)
+    out << "WARNING: " << all_ones << " READ ops returned all-ones (0xff...): device gone or memory decoding off?\n";
   out << "Result: " << (d.failed_checks() ? "FAIL" : "OK") << " (" << mismatches << " R+W mismatches, " << probes_ok
-      << "/" << probes_run << " write-verify probes ok"
-      << (d.sweep.window_restored ? ", window restored" : "") << ", sweep took "
-      << format_seconds(d.sweep.wall_seconds) << ")\n";
+      << "/" << probes_run << " write-verify probes ok" << (d.sweep.window_restored ? ", window restored" : "")
+      << ", sweep took " << format_seconds(d.sweep.wall_seconds) << ")\n";
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 
 #include "config/config_error.h"
 #include "core/bar.h"
+#include "core/errno_text.h"
 #include "core/pci_address.h"
 #include "core/pci_sysfs.h"
 
@@ -78,9 +79,9 @@ std::string unescape_octal(const std::string& s) {
 
 struct Process {
   std::string pid, comm;
-  std::vector<std::string> fd_links;  // /proc/PID/fd/N paths (stat() reaches the open file)
+  std::vector<std::string> fd_links;    // /proc/PID/fd/N paths (stat() reaches the open file)
   std::vector<std::string> fd_targets;  // what they point at: "/dev/vfio/5", "anon_inode:[vfio-device]"
-  std::vector<std::string> mapped;  // file names in /proc/PID/maps
+  std::vector<std::string> mapped;      // file names in /proc/PID/maps
   std::string name() const { return "pid " + pid + " (" + comm + ")"; }
 };
 
@@ -120,7 +121,7 @@ struct BlockDevice {
 
 class HostDependencies {
  public:
-  HostDependencies(const SetupOptions& o, std::string device_dir)
+  HostDependencies(const SetupOptions& o, const std::string& device_dir)
       : o_(o), device_(canonical_or_empty(device_dir)), block_(o.sysfs_root + "/class/block") {}
 
   // The first reason the host needs the device, or empty.
@@ -173,7 +174,8 @@ class HostDependencies {
       std::istringstream f(line);
       std::string id, parent, dev, root, target, word, fstype, source;
       if (!(f >> id >> parent >> dev >> root >> target)) continue;
-      while (f >> word && word != "-") {}
+      while (f >> word && word != "-") {
+      }
       f >> fstype >> source;
       for (const auto& d : disks)
         if (d.dev == dev || d.is(unescape_octal(source)))
@@ -298,15 +300,18 @@ class Binder {
 void Binder::write(const std::string& path, const std::string& value) const {
   if (o_.verbose) out_ << "  echo " << (value.empty() ? "''" : value) << " > " << path << "\n";
   try {
-    if (o_.sysfs_writer) o_.sysfs_writer(path, value);
-    else write_attribute(path, value);
+    if (o_.sysfs_writer)
+      o_.sysfs_writer(path, value);
+    else
+      write_attribute(path, value);
   } catch (const std::system_error& e) {
-    refuse("cannot write '" + value + "' to " + path + ": " + std::strerror(e.code().value()));
+    refuse("cannot write '" + value + "' to " + path + ": " + errno_text(e.code().value()));
   }
 }
 
 void Binder::require_present() const {
-  if (!sysfs_.exists(o_.address)) refuse("no PCI device " + o_.address + " (not in " + o_.sysfs_root + "/bus/pci/devices)");
+  if (!sysfs_.exists(o_.address))
+    refuse("no PCI device " + o_.address + " (not in " + o_.sysfs_root + "/bus/pci/devices)");
 }
 
 // Unbinding the driver takes away whatever the host runs on the device: its disks (and the
@@ -349,7 +354,8 @@ std::string Binder::process_holding_it() const {
 void Binder::refuse_if_open(const std::string& action) const {
   std::string who = process_holding_it();
   if (!who.empty())
-    refuse(o_.address + " is in use: " + who + "; stop that process first (" + action + " under it would block in "
+    refuse(o_.address + " is in use: " + who + "; stop that process first (" + action +
+           " under it would block in "
            "the kernel with vfio, or leave its uio/sysfs mapping live on the device)");
 }
 
@@ -392,7 +398,8 @@ void Binder::bind_to(const std::string& driver) const {
   if (!sysfs_.driver(o_.address).empty()) write(dev_dir() + "/driver/unbind", o_.address);
   if (driver.empty()) return;
   write(o_.sysfs_root + "/bus/pci/drivers/" + driver + "/bind", o_.address);
-  if (sysfs_.driver(o_.address) != driver) refuse("binding " + o_.address + " to " + driver + " did not take effect (see dmesg)");
+  if (sysfs_.driver(o_.address) != driver)
+    refuse("binding " + o_.address + " to " + driver + " did not take effect (see dmesg)");
 }
 
 // After a failed bind: clears the override and binds the driver the device had before; returns
@@ -410,8 +417,10 @@ std::string Binder::roll_back(const std::string& previous, bool forget) const {
       return "rolled back: " + o_.address + " is bound to " + was + " again";
     }
   } catch (const DeviceError& e) {
-    return std::string("rolling back to ") + was + " failed too (" + e.what() + "); recover with "
-           "'pcie_bar_exporter setup --restore " + o_.address + "' (original driver: " + was + ")";
+    return std::string("rolling back to ") + was + " failed too (" + e.what() +
+           "); recover with "
+           "'pcie_bar_exporter setup --restore " +
+           o_.address + "' (original driver: " + was + ")";
   }
   return "rolling back to " + was + " did not take effect; recover with 'pcie_bar_exporter setup --restore " +
          o_.address + "' (original driver: " + was + ")";
@@ -426,7 +435,8 @@ void Binder::explain_access(const std::string& group) const {
     out_ << "Other devices in IOMMU group " << group << ":" << (others.empty() ? " none" : others) << "\n";
     out_ << "For a non-root user: read/write on /dev/vfio/vfio and /dev/vfio/" << group
          << " (udev: SUBSYSTEM==\"vfio\", GROUP=\"vfio\", MODE=\"0660\"); in a container: --device /dev/vfio/vfio "
-            "--device /dev/vfio/" << group << "\n";
+            "--device /dev/vfio/"
+         << group << "\n";
   } else {
     std::string node;
     std::error_code ec;
@@ -441,7 +451,8 @@ void Binder::bind() {
   require_present();
   std::string current = sysfs_.driver(o_.address), group = sysfs_.iommu_group(o_.address);
   if (o_.driver == "vfio-pci" && group.empty())
-    refuse(o_.address + " has no IOMMU group: the IOMMU is off; enable VT-d/AMD-Vi in the firmware and, on Intel, "
+    refuse(o_.address +
+           " has no IOMMU group: the IOMMU is off; enable VT-d/AMD-Vi in the firmware and, on Intel, "
            "boot with intel_iommu=on (AMD-Vi is on by default unless amd_iommu=off or iommu=off is given)");
   if (current == o_.driver) {
     out_ << o_.address << " is already bound to " << o_.driver << "\n";
@@ -472,7 +483,8 @@ void Binder::restore() {
   if (!sysfs_.driver(o_.address).empty()) write(dev_dir() + "/driver/unbind", o_.address);
   if (!original->empty()) {
     write(o_.sysfs_root + "/bus/pci/drivers/" + *original + "/bind", o_.address);
-    if (sysfs_.driver(o_.address) != *original) refuse("rebinding " + o_.address + " to " + *original + " did not take effect");
+    if (sysfs_.driver(o_.address) != *original)
+      refuse("rebinding " + o_.address + " to " + *original + " did not take effect");
   }
   fs::remove(state_file());
   out_ << o_.address << " restored to " << (original->empty() ? "no driver" : *original) << "\n";
@@ -485,16 +497,25 @@ SetupOptions parse_setup_cli(const std::vector<std::string>& args) {
   std::string address;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "-h" || a == "--help") o.help = true;
-    else if (a == "--restore") o.restore = true;
-    else if (a == "-v" || a == "--verbose") o.verbose = true;
-    else if (a == "--driver" && i + 1 < args.size()) o.driver = args[++i];
-    else if (a.rfind("--driver=", 0) == 0) o.driver = a.substr(9);
-    else if (!a.empty() && a[0] != '-' && address.empty()) address = a;
-    else throw ConfigError("setup: unexpected argument '" + a + "' (usage: setup ADDR [--driver vfio-pci|uio_pci_generic] [-v] | setup --restore ADDR)");
+    if (a == "-h" || a == "--help")
+      o.help = true;
+    else if (a == "--restore")
+      o.restore = true;
+    else if (a == "-v" || a == "--verbose")
+      o.verbose = true;
+    else if (a == "--driver" && i + 1 < args.size())
+      o.driver = args[++i];
+    else if (a.rfind("--driver=", 0) == 0)
+      o.driver = a.substr(9);
+    else if (!a.empty() && a[0] != '-' && address.empty())
+      address = a;
+    else
+      throw ConfigError("setup: unexpected argument '" + a +
+                        "' (usage: setup ADDR [--driver vfio-pci|uio_pci_generic] [-v] | setup --restore ADDR)");
   }
   if (o.help) return o;
-  if (address.empty()) throw ConfigError("setup: which device? (usage: setup ADDR [--driver vfio-pci|uio_pci_generic] [-v])");
+  if (address.empty())
+    throw ConfigError("setup: which device? (usage: setup ADDR [--driver vfio-pci|uio_pci_generic] [-v])");
   auto canonical = canonical_pci_address(address);
   if (!canonical) throw ConfigError("setup: '" + address + "' is not a PCI address (e.g. 0000:22:00.0 or 22:00.0)");
   o.address = *canonical;
@@ -524,8 +545,10 @@ void run_setup(const SetupOptions& options, std::ostream& out) {
     return;
   }
   Binder b(options, out);
-  if (options.restore) b.restore();
-  else b.bind();
+  if (options.restore)
+    b.restore();
+  else
+    b.bind();
 }
 
 }  // namespace pcie_bar

@@ -54,12 +54,15 @@ TEST(ConfigLoader, RealDevicesAcceptShortAddressesAndDefaultToNoWrites) {
   EXPECT_EQ(c.devices[0].address, "0000:22:00.0");
   EXPECT_EQ(c.devices[0].bar, 2u);
   EXPECT_FALSE(c.devices[0].writes.enabled);
-  Config w = parse_config("devices:\n  - {name: f, backend: uio, address: 0000:01:00.0, writes: {enabled: true}}\n", "t.yml");
+  Config w =
+      parse_config("devices:\n  - {name: f, backend: uio, address: 0000:01:00.0, writes: {enabled: true}}\n", "t.yml");
   EXPECT_TRUE(w.devices[0].writes.enabled);
 }
 
 TEST(ConfigLoader, SimulatedLinkDefaultsToItsMaximum) {
-  Config c = parse_config("devices:\n  - {name: s, backend: sim, sim: {link: {speed: 8, width: 4, max_speed: 16, max_width: 8}}}\n", "t.yml");
+  Config c = parse_config(
+      "devices:\n  - {name: s, backend: sim, sim: {link: {speed: 8, width: 4, max_speed: 16, max_width: 8}}}\n",
+      "t.yml");
   EXPECT_EQ(c.devices[0].sim.link.speed_gts, 8.0);
   EXPECT_EQ(c.devices[0].sim.link.max_speed_gts, 16.0);
   EXPECT_EQ(c.devices[0].sim.link.max_width, 8u);
@@ -101,7 +104,8 @@ const BadCase kBadCases[] = {
     {"unknown device key", "devices:\n  - {name: a, backend: sim, windw: {size: 64}}\n",
      "2:29: devices[0].windw: unknown key (did you mean 'window'?); known keys: name, backend, address, bar, sim, "
      "window, access, writes, sweep, verify"},
-    {"duplicate key", "devices:\n  - name: a\n    name: b\n    backend: sim\n", "3:5: devices[0].name: key given twice"},
+    {"duplicate key", "devices:\n  - name: a\n    name: b\n    backend: sim\n",
+     "3:5: devices[0].name: key given twice"},
     {"missing name", "devices:\n  - {backend: sim}\n", "2:5: devices[0].name: required: a string"},
     {"missing backend", "devices:\n  - {name: a}\n", "2:5: devices[0].backend: required: a string"},
     {"bad backend", "devices:\n  - {name: a, backend: dpdk}\n",
@@ -114,7 +118,8 @@ const BadCase kBadCases[] = {
     {"negative", "devices:\n  - {name: a, backend: sim, sweep: {iterations: {read: -5}}}\n",
      "2:56: devices[0].sweep.iterations.read: '-5' is not a non-negative integer that fits in 64 bits"},
     {"hex overflow", "devices:\n  - {name: a, backend: sim, window: {offset: 0x10000000000000000}}\n",
-     "2:46: devices[0].window.offset: '0x10000000000000000' is not a size (an integer, or an integer with KiB, MiB or GiB)"},
+     "2:46: devices[0].window.offset: '0x10000000000000000' is not a size (an integer, or an integer with KiB, MiB or "
+     "GiB)"},
     {"huge iterations", "devices:\n  - {name: a, backend: sim, sweep: {iterations: {rw: 99999999999}}}\n",
      "2:54: devices[0].sweep.iterations.rw: 99999999999 is too large (at most 1000000000)"},
     {"window outside bar", "devices:\n  - {name: a, backend: sim, window: {offset: 0x10000}}\n",
@@ -129,7 +134,8 @@ const BadCase kBadCases[] = {
      "2:47: devices[0].verify[0].offset: 0x6 is not aligned to the probe width 4"},
     {"block not power of two", "devices:\n  - {name: a, backend: sim, sweep: {block_sizes: [1, 24]}}\n",
      "2:54: devices[0].sweep.block_sizes[1]: 24 is not a power of two"},
-    {"block exceeds window", "devices:\n  - {name: a, backend: sim, window: {size: 1024}, sweep: {block_sizes: [4096]}}\n",
+    {"block exceeds window",
+     "devices:\n  - {name: a, backend: sim, window: {size: 1024}, sweep: {block_sizes: [4096]}}\n",
      "2:73: devices[0].sweep.block_sizes[0]: block size 4096 exceeds the window size 1024"},
     // Found by the fuzzer: the default block sizes exceed a tiny window and there is no sweep key.
     {"window smaller than default blocks", "devices:\n  - {name: a, backend: sim, window: {size: 1}}\n",
@@ -157,11 +163,13 @@ const BadCase kBadCases[] = {
      "2:49: devices[0].sim.link.speed: '7' is not a PCIe speed in GT/s (2.5, 5, 8, 16, 32 or 64)"},
     {"sim link above max", "devices:\n  - {name: a, backend: sim, sim: {link: {width: 8, max_width: 4}}}\n",
      "2:49: devices[0].sim.link.width: exceeds max_width"},
-    {"bar out of range", "devices:\n  - {name: a, backend: sim, bar: 6}\n", "2:34: devices[0].bar: 6 is too large (at most 5)"},
+    {"bar out of range", "devices:\n  - {name: a, backend: sim, bar: 6}\n",
+     "2:34: devices[0].bar: 6 is too large (at most 5)"},
     {"devices not a list", "devices: {name: a}\n", "1:10: devices: expected a list, got a mapping"},
     {"no devices", "devices: []\n", "1:10: devices: must list at least one device"},
     {"bad model preset", "devices:\n  - {name: a, backend: sim, sim: {model: warp}}\n",
-     "2:42: devices[0].sim.model: 'warp' is not a model preset (fpga-gen3x1, gpu-bar1, nic-low-latency, switch-window)"},
+     "2:42: devices[0].sim.model: 'warp' is not a model preset (fpga-gen3x1, gpu-bar1, nic-low-latency, "
+     "switch-window)"},
     {"bad latency", "devices:\n  - {name: a, backend: sim, sim: {model: {read_latency: fast}}}\n",
      "2:57: devices[0].sim.model.read_latency: 'fast' is not a latency (e.g. 60ns, 1.2us, 9.3us, 1ms)"},
     {"empty model", "devices:\n  - {name: a, backend: sim, sim: {model: {jitter: 0.1}}}\n",
@@ -175,12 +183,12 @@ const BadCase kBadCases[] = {
      "2:42: devices[0].sweep.cpu: 'fastest' is not a CPU (auto, none or a CPU number)"},
 };
 
-INSTANTIATE_TEST_SUITE_P(Kinds, BadConfigTest, ::testing::ValuesIn(kBadCases),
-                         [](const auto& info) {
-                           std::string n = info.param.what;
-                           for (char& c : n) if (!isalnum(static_cast<unsigned char>(c))) c = '_';
-                           return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(Kinds, BadConfigTest, ::testing::ValuesIn(kBadCases), [](const auto& info) {
+  std::string n = info.param.what;
+  for (char& c : n)
+    if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+  return n;
+});
 
 TEST(ConfigLoader, SimModelIsAPresetOrValuesAndBudgetDefaultsToOneSecondOrHalfTheTimeout) {
   auto first = [](const std::string& yaml) { return parse_config("devices:\n" + yaml, "t.yml").devices[0]; };
@@ -205,9 +213,12 @@ TEST(ConfigLoader, SimModelIsAPresetOrValuesAndBudgetDefaultsToOneSecondOrHalfTh
 
 TEST(ConfigLoader, SweepCpuIsAutoNoneOrACpuThisProcessMayUse) {
   auto cpu = [](const std::string& value) {
-    return parse_config("devices:\n  - {name: a, backend: sim, sweep: {cpu: " + value + "}}\n", "t.yml").devices[0].sweep.cpu;
+    return parse_config("devices:\n  - {name: a, backend: sim, sweep: {cpu: " + value + "}}\n", "t.yml")
+        .devices[0]
+        .sweep.cpu;
   };
-  EXPECT_EQ(parse_config("devices:\n  - {name: a, backend: sim}\n", "t.yml").devices[0].sweep.cpu.mode, CpuSetting::Mode::kAuto);
+  EXPECT_EQ(parse_config("devices:\n  - {name: a, backend: sim}\n", "t.yml").devices[0].sweep.cpu.mode,
+            CpuSetting::Mode::kAuto);
   EXPECT_EQ(cpu("auto").mode, CpuSetting::Mode::kAuto);
   EXPECT_EQ(cpu("none").mode, CpuSetting::Mode::kNone);
   const int last = allowed_cpus().back();

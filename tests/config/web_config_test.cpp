@@ -30,9 +30,9 @@ TEST(WebConfig, ReadsUsersAndResolvesTlsPathsAgainstTheFilesDirectory) {
   std::string dir = ::testing::TempDir();
   std::ofstream(dir + "/c.crt") << "x";
   std::ofstream(dir + "/c.key") << "x";
-  WebConfig c = parse_web_config("tls_server_config: {cert_file: c.crt, key_file: c.key}\nbasic_auth_users:\n  alice: " +
-                                     kHash + "\n",
-                                 "web.yml", dir);
+  WebConfig c = parse_web_config(
+      "tls_server_config: {cert_file: c.crt, key_file: c.key}\nbasic_auth_users:\n  alice: " + kHash + "\n", "web.yml",
+      dir);
   EXPECT_EQ(c.cert_file, dir + "/c.crt");
   EXPECT_TRUE(c.tls());
   EXPECT_EQ(c.basic_auth_users.at("alice"), kHash);

@@ -14,9 +14,9 @@ using testing::FakeBar;
 TEST(NextAccessWidth, UsesTheWidestAlignedAccessThatFits) {
   EXPECT_EQ(next_access_width(0, 4096, 8), 8u);
   EXPECT_EQ(next_access_width(0, 4096, 4), 4u);
-  EXPECT_EQ(next_access_width(4, 4, 8), 4u);   // aligned to 4 only
-  EXPECT_EQ(next_access_width(0, 2, 8), 2u);   // block smaller than the width
-  EXPECT_EQ(next_access_width(3, 5, 8), 1u);   // odd offset
+  EXPECT_EQ(next_access_width(4, 4, 8), 4u);  // aligned to 4 only
+  EXPECT_EQ(next_access_width(0, 2, 8), 2u);  // block smaller than the width
+  EXPECT_EQ(next_access_width(3, 5, 8), 1u);  // odd offset
   EXPECT_EQ(next_access_width(6, 10, 8), 2u);
 }
 
@@ -81,8 +81,10 @@ TEST(BlockIo, RoundTripsBytesThroughBothPaths) {
 // path (width picked per access, through the BAR's load/store when it is not mapped).
 unsigned mover_word_size(BlockIo& io, uint64_t block) {
   return io.visit(block, []<typename Io>(Io) -> unsigned {
-    if constexpr (std::is_same_v<Io, BlockIo>) return 0;
-    else return sizeof(typename Io::Word);
+    if constexpr (std::is_same_v<Io, BlockIo>)
+      return 0;
+    else
+      return sizeof(typename Io::Word);
   });
 }
 

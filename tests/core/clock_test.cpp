@@ -25,8 +25,10 @@ TEST(Clock, CalibratedClockTracksMonotonicTime) {
   expect_tracks_monotonic(c);
   EXPECT_GT(c.overhead_seconds(), 0.0);
   EXPECT_LT(c.overhead_seconds(), 1e-5);
-  if (c.source() == Clock::Source::kTsc) EXPECT_TRUE(c.fallback_reason().empty());
-  else EXPECT_FALSE(c.fallback_reason().empty());
+  if (c.source() == Clock::Source::kTsc)
+    EXPECT_TRUE(c.fallback_reason().empty());
+  else
+    EXPECT_FALSE(c.fallback_reason().empty());
 }
 
 TEST(Clock, FallbackSaysWhyAndStillWorks) {

@@ -37,11 +37,8 @@ TEST(ErrorReason, ADeviceErrorIsAnIoErrorUnlessItSaysOtherwise) {
   EXPECT_EQ(DeviceError("removed", ErrorReason::kGone).reason(), ErrorReason::kGone);
 }
 
-// A reason may be given by its label, checked at compile time (an unknown label does not compile).
-TEST(ErrorReason, ALabelNamesTheSameReason) {
+TEST(ErrorReason, EachReasonSurvivesTheError) {
   for (const auto& r : kErrorReasons) EXPECT_EQ(DeviceError("x", r.value).reason(), r.value);
-  EXPECT_EQ(DeviceError("x", "gone").reason(), ErrorReason::kGone);
-  EXPECT_EQ(DeviceError("x", "bus_error").reason(), ErrorReason::kBusError);
 }
 
 }  // namespace

@@ -88,9 +88,10 @@ TEST(Measure, AllOnesThroughSysfsOrUioMentionsAnIdleVfioDeviceInD3hot) {
   for (Backend b : {Backend::kSysfs, Backend::kUio}) {
     d.backend = b;
     DeviceRun run = measure_bar(bar, d, Clock::calibrate());
-    EXPECT_NE(run.error.find("bound to vfio-pci with no process holding it open, which leaves it powered down in D3hot: "
-                             "measure it with backend vfio, or load vfio-pci with disable_idle_d3=1"),
-              std::string::npos)
+    EXPECT_NE(
+        run.error.find("bound to vfio-pci with no process holding it open, which leaves it powered down in D3hot: "
+                       "measure it with backend vfio, or load vfio-pci with disable_idle_d3=1"),
+        std::string::npos)
         << run.error;
   }
   d.backend = Backend::kVfio;  // vfio-pci wakes the device to D0 when it is opened
@@ -164,9 +165,8 @@ int for_each_safety_case(uint64_t bar_size, F&& f) {
 }
 
 bool in_probe(const DeviceSpec& d, uint64_t offset, unsigned width) {
-  return std::any_of(d.verify.begin(), d.verify.end(), [&](const VerifySpec& p) {
-    return offset >= p.offset && offset + width <= p.offset + p.width;
-  });
+  return std::any_of(d.verify.begin(), d.verify.end(),
+                     [&](const VerifySpec& p) { return offset >= p.offset && offset + width <= p.offset + p.width; });
 }
 
 // The safety invariants with a BAR that records every access: nothing outside the BAR, no write
@@ -186,7 +186,8 @@ TEST(MeasureSafety, InvariantsHoldForEveryCombination) {
       if (!a.is_write) continue;
       ASSERT_TRUE(d.writes.enabled) << "a write with writes disabled at " << a.offset;
       bool in_window = a.offset >= d.window.offset && a.offset + a.width <= d.window.offset + d.window.size;
-      ASSERT_TRUE(in_window || in_probe(d, a.offset, a.width)) << "write outside the window and the probes at " << a.offset;
+      ASSERT_TRUE(in_window || in_probe(d, a.offset, a.width))
+          << "write outside the window and the probes at " << a.offset;
     }
   });
   EXPECT_EQ(runs, 4 * 4 * 2 * 2 * 3);

@@ -13,8 +13,8 @@ TEST(PciAddress, AcceptsFullAndShortForms) {
 }
 
 TEST(PciAddress, RejectsWhatIsNotAnAddress) {
-  for (const char* bad : {"", "22:00", "22:00.8", "22:20.0", "g2:00.0", "00000:22:00.0", "22:00.0 ",
-                          "../../etc", "22:00:0"})
+  for (const char* bad :
+       {"", "22:00", "22:00.8", "22:20.0", "g2:00.0", "00000:22:00.0", "22:00.0 ", "../../etc", "22:00:0"})
     EXPECT_FALSE(canonical_pci_address(bad)) << bad;
 }
 

@@ -31,7 +31,9 @@ TEST(PciSysfs, ReadsTheNumaNodeAndLocalCpus) {
 
 TEST(PciSysfs, ReadsIdentityDriverGroupAndBars) {
   FakeSysfs fake;
-  fake.add_device("0000:00:11.0", {{0xfd000000, 16 << 20, 0x14220c}, {0, 0, 0}, {0xfebf0000, 4096, 0x40200}, {0, 0, 0}, {0xc000, 32, 0x40101}});
+  fake.add_device(
+      "0000:00:11.0",
+      {{0xfd000000, 16 << 20, 0x14220c}, {0, 0, 0}, {0xfebf0000, 4096, 0x40200}, {0, 0, 0}, {0xc000, 32, 0x40101}});
   fake.bind("0000:00:11.0", "vfio-pci");
   fake.set_iommu_group("0000:00:11.0", "7");
   PciSysfs sysfs(fake.root());

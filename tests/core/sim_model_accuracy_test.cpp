@@ -52,12 +52,14 @@ TEST(SimModelAccuracy, ReadLatencyIsTheModelsAndThroughputIsWhatItsAccessesTook)
       const double ns_per_access = static_cast<double>(after.nanoseconds - before.nanoseconds) /
                                    static_cast<double>(after.accesses - before.accesses);
       const double took = static_cast<double>(block) / (ns_per_access * 1e-9 * accesses);
-      std::printf("%3llu B: p50 %.0f ns (nominal %.0f), throughput %.3f MB/s, the model's accesses %.3f MB/s (%.1f %%)\n",
-                  static_cast<unsigned long long>(block), s.latency.p50 * 1e9, nominal * 1e9,
-                  s.throughput_bytes_per_second / 1e6, took / 1e6, 100 * s.throughput_bytes_per_second / took);
+      std::printf(
+          "%3llu B: p50 %.0f ns (nominal %.0f), throughput %.3f MB/s, the model's accesses %.3f MB/s (%.1f %%)\n",
+          static_cast<unsigned long long>(block), s.latency.p50 * 1e9, nominal * 1e9,
+          s.throughput_bytes_per_second / 1e6, took / 1e6, 100 * s.throughput_bytes_per_second / took);
       p50_error.push_back(std::abs(s.latency.p50 / nominal - 1));
       throughput_error.push_back(std::abs(s.throughput_bytes_per_second / took - 1));
-      EXPECT_LE(s.throughput_bytes_per_second, 1.05 * static_cast<double>(block) / nominal) << block << " B: above the nominal figure";
+      EXPECT_LE(s.throughput_bytes_per_second, 1.05 * static_cast<double>(block) / nominal)
+          << block << " B: above the nominal figure";
       EXPECT_EQ(r.results[0].ops_per_sample, 1u);  // far longer than a clock pair: timed one by one
     }
     std::sort(p50_error.begin(), p50_error.end());

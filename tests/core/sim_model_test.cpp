@@ -26,8 +26,10 @@ double median_ns_per_access(Bar& bar, bool store, int n) {
   std::vector<double> took;
   for (int i = 0; i < n; ++i) {
     const uint64_t t0 = Clock::monotonic_ns();
-    if (store) bar.store(0, 8, 1);
-    else (void)bar.load(0, 8);
+    if (store)
+      bar.store(0, 8, 1);
+    else
+      (void)bar.load(0, 8);
     took.push_back(static_cast<double>(Clock::monotonic_ns() - t0));
   }
   std::nth_element(took.begin(), took.begin() + n / 2, took.end());

@@ -403,7 +403,7 @@ TEST(SweepBudget, ASlowDeviceIsPlannedToItsBudgetNotCutByTheTimeout) {
   const OpResult& one_byte = r.results.front();
   const OpResult& page = r.results.back();
   EXPECT_GT(one_byte.ops, 20 * page.ops);  // cells get equal time: cheap ops run many more times
-  EXPECT_TRUE(page.budget_limited);  // 4 KiB: 614 us an op, about 37 fit in its 23 ms
+  EXPECT_TRUE(page.budget_limited);        // 4 KiB: 614 us an op, about 37 fit in its 23 ms
   EXPECT_LT(page.ops, page.iterations_planned);
   EXPECT_GE(page.ops, 1u);
 }

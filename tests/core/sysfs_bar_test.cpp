@@ -34,7 +34,8 @@ std::string error_of(const DeviceSpec& d, const FakeSysfs& fake) {
 class SysfsBarTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    fake.add_device("0000:00:14.0", {{0xfebf0000, 8192, 0x40200}, {0xc000, 256, 0x40101}, {0, 0, 0}, {0xf0000000, 4096, 0x14220c}});
+    fake.add_device("0000:00:14.0",
+                    {{0xfebf0000, 8192, 0x40200}, {0xc000, 256, 0x40101}, {0, 0, 0}, {0xf0000000, 4096, 0x14220c}});
   }
   FakeSysfs fake;
 };
@@ -63,7 +64,8 @@ TEST_F(SysfsBarTest, ReportsWhatIsWrongAndHowToFixIt) {
   DeviceSpec syscall = sysfs_spec(0);
   syscall.access.method = AccessMethod::kSyscall;
   EXPECT_EQ(error_of(syscall, fake),
-            "sysfs: sysfs resource0 supports mmap only (read()/pread() fail or block); set access.method: mmap, or use backend vfio");
+            "sysfs: sysfs resource0 supports mmap only (read()/pread() fail or block); set access.method: mmap, or use "
+            "backend vfio");
   DeviceSpec wc = sysfs_spec(0);
   wc.access.write_combining = true;
   EXPECT_EQ(error_of(wc, fake), "sysfs: access.mapping wc needs a prefetchable BAR; BAR0 of 0000:00:14.0 is not");
@@ -111,11 +113,13 @@ TEST_F(SysfsBarTest, ABarALiveDriverOwnsComesWithAWarning) {
   fake.bind("0000:00:14.0", "nvme");
   auto warnings = open_sysfs_bar(ro, PciSysfs(fake.root()))->properties().warnings;
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_EQ(warnings[0], "BAR0 of 0000:00:14.0 belongs to the live driver nvme: reads bypass it, can have side effects "
-                         "(clear-on-read status, FIFO pops, doorbells) and race with it");
+  EXPECT_EQ(warnings[0],
+            "BAR0 of 0000:00:14.0 belongs to the live driver nvme: reads bypass it, can have side effects "
+            "(clear-on-read status, FIFO pops, doorbells) and race with it");
   warnings = open_sysfs_bar(sysfs_spec(0), PciSysfs(fake.root()))->properties().warnings;
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_NE(warnings[0].find("; writes are ENABLED and can corrupt its state or the device's: disable them"), std::string::npos);
+  EXPECT_NE(warnings[0].find("; writes are ENABLED and can corrupt its state or the device's: disable them"),
+            std::string::npos);
 }
 
 TEST_F(SysfsBarTest, MmapRefusalsSayWhyAndWhatToDo) {
@@ -137,7 +141,8 @@ TEST_F(SysfsBarTest, MmapRefusalsSayWhyAndWhatToDo) {
   std::ofstream(fake.root() + "/kernel/security/lockdown") << "[none] integrity confidentiality\n";
   EXPECT_NE(explain_sysfs_mmap_error(EPERM, sysfs, addr).find("not locked down: a security policy"), std::string::npos);
   std::filesystem::remove(fake.root() + "/kernel/security/lockdown");
-  EXPECT_NE(explain_sysfs_mmap_error(EPERM, sysfs, addr).find("if the kernel is locked down (Secure Boot"), std::string::npos);
+  EXPECT_NE(explain_sysfs_mmap_error(EPERM, sysfs, addr).find("if the kernel is locked down (Secure Boot"),
+            std::string::npos);
   EXPECT_EQ(explain_sysfs_mmap_error(ENOMEM, sysfs, addr), "");
 }
 

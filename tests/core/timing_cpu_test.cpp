@@ -71,7 +71,8 @@ TEST(ScopedCpuPin, PinsTheThreadAndRestoresItsAffinity) {
     EXPECT_EQ(allowed_cpus(), before);
     { ScopedCpuPin none(-1); }
     EXPECT_EQ(allowed_cpus(), before);
-  }).join();
+  })
+      .join();
 }
 
 }  // namespace

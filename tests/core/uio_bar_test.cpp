@@ -40,7 +40,10 @@ TEST_F(UioBarTest, FindsTheMapByAddressNotByBarIndex) {
 TEST_F(UioBarTest, ABarWithoutAMapFallsBackToSysfsAndSaysSo) {
   auto bar = open_uio_bar(spec(0), PciSysfs(fake.root()), fake.dev_root());
   const std::string& d = bar->properties().description;
-  EXPECT_EQ(d.rfind("BAR0 has no uio map (uio_pci_generic maps only 32-bit non-prefetchable memory BARs); using sysfs ", 0), 0u) << d;
+  EXPECT_EQ(
+      d.rfind("BAR0 has no uio map (uio_pci_generic maps only 32-bit non-prefetchable memory BARs); using sysfs ", 0),
+      0u)
+      << d;
   EXPECT_NE(d.find("resource0"), std::string::npos);
 }
 
@@ -50,8 +53,9 @@ TEST_F(UioBarTest, RefusesAWrongDriverAndTheSyscallMethod) {
     open_uio_bar(spec(2), PciSysfs(fake.root()), fake.dev_root());
     FAIL();
   } catch (const DeviceError& e) {
-    EXPECT_STREQ(e.what(), "uio: 0000:00:11.0 is bound to vfio-pci, not uio_pci_generic; bind it with: "
-                           "pcie_bar_exporter setup 0000:00:11.0 --driver uio_pci_generic");
+    EXPECT_STREQ(e.what(),
+                 "uio: 0000:00:11.0 is bound to vfio-pci, not uio_pci_generic; bind it with: "
+                 "pcie_bar_exporter setup 0000:00:11.0 --driver uio_pci_generic");
   }
   fake.bind(kAddr, "uio_pci_generic");
   DeviceSpec s = spec(2);

@@ -36,7 +36,7 @@ struct Bar {
 
 #define PCIE_BAR_LOAD6(load, in) \
   a = load(in.at(0)), b = load(in.at(1)), c = load(in.at(2)), d = load(in.at(3)), e = load(in.at(4)), f = load(in.at(5))
-#define PCIE_BAR_STORE6(store, out)                                                                    \
+#define PCIE_BAR_STORE6(store, out)                                                                        \
   store(out.at(0), a), store(out.at(1), b), store(out.at(2), c), store(out.at(3), d), store(out.at(4), e), \
       store(out.at(5), f)
 
@@ -61,15 +61,14 @@ __attribute__((noinline, target("avx2"))) void avx2_store_between(const Values<3
   PCIE_BAR_STORE6(store256, out);
 }
 
-__attribute__((noinline, target("avx512f"))) void avx512_load_between(const Values<64>& in, Values<64>& out,
-                                                                        Bar& bar) {
+__attribute__((noinline, target("avx512f"))) void avx512_load_between(const Values<64>& in, Values<64>& out, Bar& bar) {
   const __m512i PCIE_BAR_LOAD6(load512, in);
   vector_moves::Avx512::load(bar.device.data(), bar.host.data());
   PCIE_BAR_STORE6(store512, out);
 }
 
 __attribute__((noinline, target("avx512f"))) void avx512_store_between(const Values<64>& in, Values<64>& out,
-                                                                         Bar& bar) {
+                                                                       Bar& bar) {
   const __m512i PCIE_BAR_LOAD6(load512, in);
   vector_moves::Avx512::store(bar.device.data(), bar.host.data());
   PCIE_BAR_STORE6(store512, out);

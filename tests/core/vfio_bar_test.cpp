@@ -32,20 +32,23 @@ std::string error_of(const FakeSysfs& fake) {
 TEST(VfioBar, NotBoundNamesTheDriverAndTheFix) {
   FakeSysfs fake;
   fake.add_device(kAddr, {{0xfea00000, 1 << 20, 0x40200}});
-  EXPECT_EQ(error_of(fake), "vfio: 0000:00:10.0 is not bound to any driver, not vfio-pci; bind it with: "
-                            "pcie_bar_exporter setup 0000:00:10.0 --driver vfio-pci");
+  EXPECT_EQ(error_of(fake),
+            "vfio: 0000:00:10.0 is not bound to any driver, not vfio-pci; bind it with: "
+            "pcie_bar_exporter setup 0000:00:10.0 --driver vfio-pci");
   fake.bind(kAddr, "edu");
-  EXPECT_EQ(error_of(fake), "vfio: 0000:00:10.0 is bound to edu, not vfio-pci; bind it with: "
-                            "pcie_bar_exporter setup 0000:00:10.0 --driver vfio-pci");
+  EXPECT_EQ(error_of(fake),
+            "vfio: 0000:00:10.0 is bound to edu, not vfio-pci; bind it with: "
+            "pcie_bar_exporter setup 0000:00:10.0 --driver vfio-pci");
 }
 
 TEST(VfioBar, NoGroupWithTheIommuOffSaysHowToTurnItOn) {
   FakeSysfs fake;
   fake.add_device(kAddr, {{0xfea00000, 1 << 20, 0x40200}});
   fake.bind(kAddr, "vfio-pci");
-  EXPECT_EQ(error_of(fake), "vfio: 0000:00:10.0 has no IOMMU group: the IOMMU is off (" + fake.root() +
-                                "/kernel/iommu_groups is empty); enable VT-d/AMD-Vi in the firmware and, on Intel, boot "
-                                "with intel_iommu=on (AMD-Vi is on by default unless amd_iommu=off or iommu=off is given)");
+  EXPECT_EQ(error_of(fake),
+            "vfio: 0000:00:10.0 has no IOMMU group: the IOMMU is off (" + fake.root() +
+                "/kernel/iommu_groups is empty); enable VT-d/AMD-Vi in the firmware and, on Intel, boot "
+                "with intel_iommu=on (AMD-Vi is on by default unless amd_iommu=off or iommu=off is given)");
 }
 
 TEST(VfioBar, MissingVfioNodeIsAnOpenErrorWithAHint) {
@@ -53,9 +56,10 @@ TEST(VfioBar, MissingVfioNodeIsAnOpenErrorWithAHint) {
   fake.add_device(kAddr, {{0xfea00000, 1 << 20, 0x40200}});
   fake.bind(kAddr, "vfio-pci");
   fake.set_iommu_group(kAddr, "3");
-  EXPECT_EQ(error_of(fake), "vfio: cannot open " + fake.dev_root() +
-                                "/vfio/vfio: No such file or directory (is the driver loaded and the device bound? see: "
-                                "pcie_bar_exporter setup)");
+  EXPECT_EQ(error_of(fake),
+            "vfio: cannot open " + fake.dev_root() +
+                "/vfio/vfio: No such file or directory (is the driver loaded and the device bound? see: "
+                "pcie_bar_exporter setup)");
 }
 
 TEST(VfioGroupTable, DevicesOfOneGroupShareItsContainerWhileAnyHoldsIt) {

@@ -55,7 +55,8 @@ class WideBlockIoTest : public ::testing::TestWithParam<unsigned> {
 TEST_P(WideBlockIoTest, WritesAndReadsEveryByteIdentically) {
   BlockIo wide(*bar_, GetParam()), narrow(*bar_, 1);
   // Whole-vector blocks, and blocks that end in or start with narrower parts.
-  for (auto [off, len] : {std::pair<uint64_t, uint64_t>{0, 4096}, {64, 128}, {128, 24}, {256, 72}, {520, 8}, {1024, 3}}) {
+  for (auto [off, len] :
+       {std::pair<uint64_t, uint64_t>{0, 4096}, {64, 128}, {128, 24}, {256, 72}, {520, 8}, {1024, 3}}) {
     const auto data = random_bytes(len, static_cast<unsigned>(off + len));
     wide.write(off, data.data(), len);
     std::vector<std::byte> via_narrow(len), via_wide(len);

@@ -42,7 +42,8 @@ bool counters_only_in_rates(const std::string& expr) {
       continue;
     }
     bool is_counter = std::regex_match(word, std::regex("pcie_bar_\\w+_(total|bucket)"));
-    if (is_counter && std::none_of(open.begin(), open.end(), [](const std::string& f) { return f == "rate" || f == "increase"; }))
+    if (is_counter &&
+        std::none_of(open.begin(), open.end(), [](const std::string& f) { return f == "rate" || f == "increase"; }))
       return false;
     if (c == '(') open.push_back(word);
     if (c == ')' && !open.empty()) open.pop_back();
@@ -56,7 +57,8 @@ bool counters_only_in_rates(const std::string& expr) {
 }
 
 TEST(Dashboards, CountersOnlyInRatesCheckerWorks) {
-  EXPECT_TRUE(counters_only_in_rates("sum by (le) (rate(pcie_bar_op_duration_seconds_bucket{a=\"(\"}[$__rate_interval]))"));
+  EXPECT_TRUE(
+      counters_only_in_rates("sum by (le) (rate(pcie_bar_op_duration_seconds_bucket{a=\"(\"}[$__rate_interval]))"));
   EXPECT_FALSE(counters_only_in_rates("sum(pcie_bar_runs_total{job=~\"$job\"})"));
   EXPECT_TRUE(counters_only_in_rates("pcie_bar_device_up{job=~\"$job\"}"));
 }
@@ -95,10 +97,12 @@ TEST(Dashboards, FollowTheConventions) {
       }
     }
     EXPECT_EQ(d["panels"].size(), std::set<std::string>([&] {
-                std::set<std::string> titles;
-                for (const auto& p : d["panels"]) titles.insert(p["title"].get<std::string>());
-                return titles;
-              }()).size()) << "panel titles must be unique";
+                                    std::set<std::string> titles;
+                                    for (const auto& p : d["panels"]) titles.insert(p["title"].get<std::string>());
+                                    return titles;
+                                  }())
+                                      .size())
+        << "panel titles must be unique";
   }
 }
 
@@ -114,7 +118,8 @@ TEST(Dashboards, EveryQueryReturnsDataFromARealPrometheus) {
   ASSERT_FALSE(prometheus.wait_for("rate(pcie_bar_op_duration_seconds_count{op=\"rw\"}[1m]) > 0", 60).empty());
   std::this_thread::sleep_for(std::chrono::seconds(2));
   auto substitute = [](std::string e) {
-    for (auto [from, to] : {std::pair{"$job", "pcie_bar"}, {"$instance", ".+"}, {"$device", ".+"}, {"$__rate_interval", "1m"}})
+    for (auto [from, to] :
+         {std::pair{"$job", "pcie_bar"}, {"$instance", ".+"}, {"$device", ".+"}, {"$__rate_interval", "1m"}})
       for (std::size_t at; (at = e.find(from)) != std::string::npos;) e.replace(at, std::strlen(from), to);
     return e;
   };

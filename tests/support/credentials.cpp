@@ -20,8 +20,8 @@ std::string bcrypt_hash(const std::string& password) {
 CertFiles self_signed_cert(const std::string& dir) {
   CertFiles f{dir + "/server.crt", dir + "/server.key"};
   auto r = run_command({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                        "-nodes", "-keyout", f.key, "-out", f.cert, "-days", "2", "-subj", "/CN=127.0.0.1",
-                        "-addext", "subjectAltName=IP:127.0.0.1"});
+                        "-nodes", "-keyout", f.key, "-out", f.cert, "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
+                        "subjectAltName=IP:127.0.0.1"});
   if (r.exit_code != 0) throw std::runtime_error("openssl req failed: " + r.err);
   return f;
 }

@@ -91,8 +91,8 @@ int ExporterProcess::wait_exit(std::chrono::milliseconds timeout) {
 
 std::string write_temp_file(const std::string& name, const std::string& text) {
   static int counter = 0;
-  std::string path = std::string(::testing::TempDir()) + "/" + std::to_string(getpid()) + "-" +
-                     std::to_string(counter++) + "-" + name;
+  std::string path =
+      std::string(::testing::TempDir()) + "/" + std::to_string(getpid()) + "-" + std::to_string(counter++) + "-" + name;
   std::ofstream(path) << text;
   return path;
 }

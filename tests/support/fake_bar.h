@@ -25,7 +25,8 @@ class FakeBar : public Bar {
 
   const BarProperties& properties() const override { return props_; }
   volatile std::byte* mapping() const override {
-    return mapped_ ? const_cast<volatile std::byte*>(reinterpret_cast<const volatile std::byte*>(mem_.data())) : nullptr;
+    return mapped_ ? const_cast<volatile std::byte*>(reinterpret_cast<const volatile std::byte*>(mem_.data()))
+                   : nullptr;
   }
 
   uint64_t load(uint64_t offset, unsigned width) override {

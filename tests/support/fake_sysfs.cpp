@@ -30,8 +30,8 @@ std::string hex(uint64_t v, int digits = 16) {
 }  // namespace
 
 FakeSysfs::FakeSysfs() {
-  dir_ = fs::path(::testing::TempDir()) / ("fake-sysfs-" + std::to_string(getpid()) + "-" +
-                                           std::to_string(reinterpret_cast<uintptr_t>(this)));
+  dir_ = fs::path(::testing::TempDir()) /
+         ("fake-sysfs-" + std::to_string(getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
   fs::create_directories(dir_ / "sys/bus/pci/devices");
   fs::create_directories(dir_ / "sys/bus/pci/drivers");
   fs::create_directories(dir_ / "sys/kernel/iommu_groups");
@@ -150,7 +150,8 @@ void FakeSysfs::add_process(int pid, const std::string& comm, const std::vector<
   std::ofstream(p / "comm") << comm << "\n";
   for (std::size_t i = 0; i < fd_targets.size(); ++i) fs::create_symlink(fd_targets[i], p / "fd" / std::to_string(i));
   std::ofstream maps(p / "maps");
-  for (const auto& m : mapped) maps << "7f0000000000-7f0000001000 rw-s 00000000 00:05 1234                       " << m << "\n";
+  for (const auto& m : mapped)
+    maps << "7f0000000000-7f0000001000 rw-s 00000000 00:05 1234                       " << m << "\n";
 }
 
 void FakeSysfs::kernel_write(const std::string& path, const std::string& value) {

@@ -22,8 +22,8 @@ class FakeSysfs {
   std::string dev_root() const { return (dir_ / "dev").string(); }
 
   // A device with vendor/device/class files and BARs (index = position; size 0 = absent).
-  void add_device(const std::string& address, const std::vector<FakeBarSpec>& bars, const std::string& vendor = "0x1234",
-                  const std::string& device = "0x11e8");
+  void add_device(const std::string& address, const std::vector<FakeBarSpec>& bars,
+                  const std::string& vendor = "0x1234", const std::string& device = "0x11e8");
   void set_file(const std::string& address, const std::string& name, const std::string& content);
   void bind(const std::string& address, const std::string& driver);
   void set_iommu_group(const std::string& address, const std::string& group);

@@ -27,7 +27,9 @@ bool update_requested() {
 
 }  // namespace
 
-std::string golden_path(const std::string& name) { return std::string(PCIE_BAR_SOURCE_DIR) + "/tests/data/golden/" + name; }
+std::string golden_path(const std::string& name) {
+  return std::string(PCIE_BAR_SOURCE_DIR) + "/tests/data/golden/" + name;
+}
 
 std::optional<std::string> first_difference(const std::string& expected, const std::string& actual) {
   if (expected == actual) return std::nullopt;

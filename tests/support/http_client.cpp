@@ -40,8 +40,10 @@ HttpResponse http(const HttpRequest& r) {
   }
   if (!r.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, r.ca_file.c_str());
   CURLcode rc = curl_easy_perform(c);
-  if (rc == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.status);
-  else out.error = curl_easy_strerror(rc);
+  if (rc == CURLE_OK)
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.status);
+  else
+    out.error = curl_easy_strerror(rc);
   curl_easy_cleanup(c);
   return out;
 }

@@ -35,11 +35,12 @@ class Vm : public ::testing::Test {
     std::vector<char> bytes(1 << 20);
     std::mt19937 rng(2026);
     for (char& b : bytes) b = static_cast<char>(rng());
-    std::ofstream(std::string(kWork) + "/ivshmem.bin", std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    std::ofstream(std::string(kWork) + "/ivshmem.bin", std::ios::binary)
+        .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     ivshmem_before_ = new std::vector<char>(bytes);
 
-    auto build = testing::run_command({"/bin/bash", std::string(kScripts) + "/build_guest.sh", kWork,
-                                       PCIE_BAR_EXPORTER_BIN, kPrivateLibs});
+    auto build = testing::run_command(
+        {"/bin/bash", std::string(kScripts) + "/build_guest.sh", kWork, PCIE_BAR_EXPORTER_BIN, kPrivateLibs});
     build_log_ = new std::string(build.out + build.err);
     if (build.exit_code != 0) return;
     // A log left by an earlier boot must not pass for this one's when QEMU fails to start.
@@ -78,8 +79,9 @@ class Vm : public ::testing::Test {
   static const Scenario& scenario(const std::string& name) {
     static const Scenario missing;
     if (!scenarios_ || !scenarios_->count(name)) {
-      ADD_FAILURE() << "scenario " << name << " did not run; build log:\n" << (build_log_ ? *build_log_ : "")
-                    << "\nserial log tail:\n" << (serial_ ? serial_->substr(serial_->size() > 3000 ? serial_->size() - 3000 : 0) : "");
+      ADD_FAILURE() << "scenario " << name << " did not run; build log:\n"
+                    << (build_log_ ? *build_log_ : "") << "\nserial log tail:\n"
+                    << (serial_ ? serial_->substr(serial_->size() > 3000 ? serial_->size() - 3000 : 0) : "");
       return missing;
     }
     return scenarios_->at(name);
@@ -162,11 +164,12 @@ TEST_F(Vm, AccessPathsAreMeasuredOnTheSameBarsForComparison) {
   }
   for (const char* path : {"vfio-mmap", "vfio-syscall", "sysfs-mmap"}) {
     SCOPED_TRACE(path);
-    expect_clean_sweep(devices.at(std::string(path) + "-bar0"), 12);      // 4 sizes x read, write, rw
+    expect_clean_sweep(devices.at(std::string(path) + "-bar0"), 12);        // 4 sizes x read, write, rw
     expect_clean_sweep(devices.at(std::string(path) + "-bar2"), 4, false);  // registers: reads only
   }
   expect_clean_sweep(devices.at("uio-mmap-bar2"), 4, false);
-  EXPECT_NE(devices.at("vfio-syscall-bar0")["bar_description"].get<std::string>().find("pread/pwrite"), std::string::npos)
+  EXPECT_NE(devices.at("vfio-syscall-bar0")["bar_description"].get<std::string>().find("pread/pwrite"),
+            std::string::npos)
       << devices.at("vfio-syscall-bar0")["bar_description"];
 }
 
@@ -257,7 +260,8 @@ TEST_F(Vm, UioFindsTheMapByAddressAndFallsBackToSysfsWithoutOne) {
   const Scenario& bar2 = scenario("uio_bochs_bar2");
   ASSERT_EQ(bar2.rc, 0) << bar2.err << bar2.out;
   json d2 = bar2.doc()["devices"][0];
-  EXPECT_TRUE(std::regex_search(d2["bar_description"].get<std::string>(), std::regex("^/dev/uio[0-9]+ map0 \\(BAR2 at ")))
+  EXPECT_TRUE(
+      std::regex_search(d2["bar_description"].get<std::string>(), std::regex("^/dev/uio[0-9]+ map0 \\(BAR2 at ")))
       << d2["bar_description"];
   expect_clean_sweep(d2, 3, /*ram=*/false);
   const Scenario& bar0 = scenario("uio_bochs_bar0");
@@ -287,8 +291,9 @@ TEST_F(Vm, RestoreReturnsTheDeviceToItsOriginalDriver) {
 TEST_F(Vm, SetupRefusesAMountedNvmeDiskAndLeavesItMounted) {
   const Scenario& plain = scenario("setup_refuses_mounted_nvme");
   EXPECT_EQ(plain.rc, 3) << plain.out << plain.err;
-  EXPECT_TRUE(std::regex_search(plain.err, std::regex("setup: 0000:00:15\\.0 carries nvme[0-9]+n1, mounted on /mnt/nvme; "
-                                                      "the host depends on it, refusing to unbind it")))
+  EXPECT_TRUE(
+      std::regex_search(plain.err, std::regex("setup: 0000:00:15\\.0 carries nvme[0-9]+n1, mounted on /mnt/nvme; "
+                                              "the host depends on it, refusing to unbind it")))
       << plain.err;
   const Scenario& multipath = scenario("setup_refuses_mounted_nvme_multipath");
   EXPECT_EQ(multipath.rc, 3) << multipath.out << multipath.err;
@@ -304,7 +309,9 @@ TEST_F(Vm, AFailedBindRollsBackToTheOriginalDriver) {
   const Scenario& s = scenario("setup_rolls_back_bridge");
   EXPECT_EQ(s.rc, 3) << s.out << s.err;
   EXPECT_NE(s.err.find("setup: cannot write '0000:00:17.0' to /sys/bus/pci/drivers/vfio-pci/bind: Invalid argument; "
-                       "rolled back: 0000:00:17.0 is bound to pcieport again"), std::string::npos) << s.err;
+                       "rolled back: 0000:00:17.0 is bound to pcieport again"),
+            std::string::npos)
+      << s.err;
   EXPECT_EQ(scenario("rootport_after_rollback").out, "pcieport\n(null)\nno-state\n");
 }
 
@@ -332,7 +339,8 @@ TEST_F(Vm, TwoFunctionsOfOneIommuGroupAreMeasuredInOneService) {
   const Scenario& up = scenario("service_ready");
   for (const char* device : {"mf0", "mf1", "testdev", "bochs-regs"})
     EXPECT_NE(up.out.find("pcie_bar_device_up{device=\"" + std::string(device) + "\"} 1"), std::string::npos)
-        << device << ":\n" << up.out << up.err << scenario("service_log").out;
+        << device << ":\n"
+        << up.out << up.err << scenario("service_log").out;
   const std::string& log = scenario("service_log").out;
   EXPECT_EQ(log.find("cannot open device"), std::string::npos) << log;
 }
@@ -342,10 +350,10 @@ TEST_F(Vm, AReadOnlyServiceHoldsOnlyReadOnlyBarMappings) {
   std::map<std::string, int> seen;  // backend -> mappings
   std::istringstream lines(s.out);
   for (std::string line; std::getline(lines, line);) {
-    const std::string kind = line.find("vfio") != std::string::npos       ? "vfio"
-                             : line.find("/dev/uio") != std::string::npos ? "uio"
+    const std::string kind = line.find("vfio") != std::string::npos        ? "vfio"
+                             : line.find("/dev/uio") != std::string::npos  ? "uio"
                              : line.find("/resource") != std::string::npos ? "sysfs"
-                                                                            : "";
+                                                                           : "";
     if (kind.empty()) continue;
     ++seen[kind];
     EXPECT_NE(line.find(" r--s "), std::string::npos) << line;
@@ -357,8 +365,9 @@ TEST_F(Vm, AReadOnlyServiceHoldsOnlyReadOnlyBarMappings) {
 
 TEST_F(Vm, VfioSaysItResetTheDevice) {
   const std::string& log = scenario("service_log").out;
-  EXPECT_TRUE(std::regex_search(log, std::regex("level=warn msg=\"device warning\" device=mf0 warning=\"vfio-pci [a-z -]+ "
-                                                "0000:00:18.0 when it was opened")))
+  EXPECT_TRUE(
+      std::regex_search(log, std::regex("level=warn msg=\"device warning\" device=mf0 warning=\"vfio-pci [a-z -]+ "
+                                        "0000:00:18.0 when it was opened")))
       << log;
 }
 
@@ -370,7 +379,8 @@ TEST_F(Vm, SysfsOnABarVfioHasClaimedSaysWhyAndWhatToDo) {
                       "(CONFIG_IO_STRICT_DEVMEM"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("0000:00:18.0 is bound to vfio-pci: boot the host with iomem=relaxed"), std::string::npos) << text;
+  EXPECT_NE(text.find("0000:00:18.0 is bound to vfio-pci: boot the host with iomem=relaxed"), std::string::npos)
+      << text;
 }
 
 TEST_F(Vm, SysfsOnABarALiveDriverOwnsWarns) {
@@ -380,11 +390,12 @@ TEST_F(Vm, SysfsOnABarALiveDriverOwnsWarns) {
 }
 
 TEST_F(Vm, SysfsUnderLockdownSaysSo) {
-  EXPECT_NE(scenario("lockdown_on").out.find("[integrity]"), std::string::npos) << scenario("lockdown_on").out
-                                                                               << scenario("lockdown_on").err;
+  EXPECT_NE(scenario("lockdown_on").out.find("[integrity]"), std::string::npos)
+      << scenario("lockdown_on").out << scenario("lockdown_on").err;
   const Scenario& s = scenario("sysfs_under_lockdown");
   EXPECT_EQ(s.rc, 3) << s.out << s.err;
-  EXPECT_NE((s.out + s.err).find("Operation not permitted (the kernel is in lockdown mode 'integrity'"), std::string::npos)
+  EXPECT_NE((s.out + s.err).find("Operation not permitted (the kernel is in lockdown mode 'integrity'"),
+            std::string::npos)
       << s.out << s.err;
 }
 

@@ -80,8 +80,8 @@ TEST(DeviceWorker, ADefaultRunOnASlowDeviceStaysWithinItsBudget) {
   const double busy = first_sample(*metrics, "pcie_bar_device_busy_seconds_total").counter.value;
   const double sweep = first_sample(*metrics, "pcie_bar_sweep_duration_seconds").gauge.value;
   EXPECT_LE(busy, 1.0 * 1.1);
-  EXPECT_GE(busy, sweep);          // probes and sweep
-  EXPECT_LE(busy, sweep + 0.05);   // the probes are a few accesses
+  EXPECT_GE(busy, sweep);         // probes and sweep
+  EXPECT_LE(busy, sweep + 0.05);  // the probes are a few accesses
   EXPECT_EQ(first_sample(*metrics, "pcie_bar_device_up").gauge.value, 1);
 }
 
@@ -166,7 +166,8 @@ TEST(DeviceWorker, OpenWarningsAreLogged) {
   ::testing::internal::CaptureStderr();
   w.open_now();
   const std::string log = ::testing::internal::GetCapturedStderr();
-  EXPECT_NE(log.find("level=warn msg=\"device warning\" device=sim0 warning=\"vfio-pci reset the device\""), std::string::npos)
+  EXPECT_NE(log.find("level=warn msg=\"device warning\" device=sim0 warning=\"vfio-pci reset the device\""),
+            std::string::npos)
       << log;
 }
 

@@ -4,10 +4,10 @@
 
 #include <chrono>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <thread>
-#include <nlohmann/json.hpp>
 
 #include "tests/support/run_command.h"
 
@@ -63,7 +63,8 @@ TEST(Main, OnceTableStartsBySayingTheDeviceIsSimulated) {
   auto r = exporter({"--once"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("Device sim0: SIMULATED BAR", 0), 0u) << r.out.substr(0, 200);
-  EXPECT_NE(r.out.find("  Link:       8 GT/s x4 (max 8 GT/s x4), simulated (sim.link): no real link\n"), std::string::npos)
+  EXPECT_NE(r.out.find("  Link:       8 GT/s x4 (max 8 GT/s x4), simulated (sim.link): no real link\n"),
+            std::string::npos)
       << r.out.substr(0, 400);
   EXPECT_NE(r.out.find("=== BENCHMARK RESULTS"), std::string::npos);
   EXPECT_NE(r.out.find("=== PERFORMANCE SUMMARY"), std::string::npos);
@@ -79,8 +80,9 @@ TEST(Main, CsvHasAHeaderAndOneRowPerResult) {
 
 TEST(Main, SimFileSharesTheBarWithOtherProcesses) {
   std::string bar = std::string(::testing::TempDir()) + "/main-test-bar-" + std::to_string(getpid());
-  std::string cfg = write_temp("shared", "devices:\n  - name: s\n    backend: sim\n    sim: {size: 32768, path: " + bar +
-                                             "}\n    verify: [{offset: 0x100, value: 0xabcd, width: 2, restore: false}]\n");
+  std::string cfg =
+      write_temp("shared", "devices:\n  - name: s\n    backend: sim\n    sim: {size: 32768, path: " + bar +
+                               "}\n    verify: [{offset: 0x100, value: 0xabcd, width: 2, restore: false}]\n");
   auto r = exporter({"--config.file", cfg, "--once", "--output", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::ifstream f(bar, std::ios::binary);
@@ -95,7 +97,10 @@ TEST(Main, BadConfigIsOneLineAndExitCode2) {
   std::string cfg = write_temp("bad", "devices:\n  - {name: a, backend: sim, access: {width: 3}}\n");
   auto r = exporter({"--config.file", cfg, "--once"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "pcie_bar_exporter: " + cfg + ":2:45: devices[0].access.width: 3 is not an access width (1, 2, 4, 8, or 16, 32, 64 for vector accesses)\n");
+  EXPECT_EQ(
+      r.err,
+      "pcie_bar_exporter: " + cfg +
+          ":2:45: devices[0].access.width: 3 is not an access width (1, 2, 4, 8, or 16, 32, 64 for vector accesses)\n");
   EXPECT_TRUE(r.out.empty());
 }
 
@@ -122,17 +127,16 @@ TEST(Main, DeviceThatCannotBeOpenedIsExitCode3AndOneLineOnStderrInEveryFormat) {
 // The exit codes by number, as scripts test them (README: Exit codes). Exit code 1, a failed
 // write-verify probe, is checked against real hardware in the guest (tests/vm: edu's liveness
 // register reads back the inverse of what was written).
-TEST(Main, ExitCodeZeroWhenEveryCheckPasses) {
-  EXPECT_EQ(exporter({"--once", "--output", "csv"}).exit_code, 0);
-}
+TEST(Main, ExitCodeZeroWhenEveryCheckPasses) { EXPECT_EQ(exporter({"--once", "--output", "csv"}).exit_code, 0); }
 
 TEST(Main, ADeviceFailingDuringTheRunIsExitCode3) {
   std::string bar = std::string(::testing::TempDir()) + "/failing-bar-" + std::to_string(getpid());
   // A run that would take minutes, on a file-backed BAR that is truncated while it runs, as a
   // device that is removed: the next access raises SIGBUS and the run fails. (Should the run
   // not have started yet, its timeout still ends it as a failure during the run.)
-  std::string cfg = write_temp("failing", "devices:\n  - {name: a, backend: sim, sim: {path: " + bar +
-                                              "}, sweep: {timeout: 20s, budget: 10s, iterations: {read: 1000000000}}}\n");
+  std::string cfg =
+      write_temp("failing", "devices:\n  - {name: a, backend: sim, sim: {path: " + bar +
+                                "}, sweep: {timeout: 20s, budget: 10s, iterations: {read: 1000000000}}}\n");
   std::thread remover([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     truncate(bar.c_str(), 0);
@@ -152,9 +156,11 @@ TEST(Main, AnUnexpectedFailureIsExitCode70WithOneLine) {
 #endif
   // Out of memory: a 256 MiB simulated BAR fits under a 400 MiB address-space limit, the copy of
   // its window that restoring needs does not, and std::bad_alloc is no device or config error.
-  std::string cfg = write_temp("oom", "devices:\n  - {name: a, backend: sim, sim: {size: 256MiB}, window: {size: 256MiB}, "
-                                      "sweep: {block_sizes: [8], iterations: {read: 1, write: 1, rw: 1}}}\n");
-  auto r = run_command({"/bin/sh", "-c", "ulimit -v 409600 && exec " PCIE_BAR_EXPORTER_BIN " --once --config.file " + cfg});
+  std::string cfg = write_temp("oom",
+                               "devices:\n  - {name: a, backend: sim, sim: {size: 256MiB}, window: {size: 256MiB}, "
+                               "sweep: {block_sizes: [8], iterations: {read: 1, write: 1, rw: 1}}}\n");
+  auto r =
+      run_command({"/bin/sh", "-c", "ulimit -v 409600 && exec " PCIE_BAR_EXPORTER_BIN " --once --config.file " + cfg});
   EXPECT_EQ(r.exit_code, 70) << r.err;
   EXPECT_EQ(r.err, "pcie_bar_exporter: internal error: std::bad_alloc\n");
 }
@@ -166,7 +172,8 @@ TEST(Main, HelpListsEveryFlagTheReadmeDocuments) {
   const std::string table = text.substr(text.find("| flag | meaning |"));
   std::set<std::string> documented, helped;
   std::regex flag("--[a-z][a-z.-]*[a-z]");
-  for (std::sregex_iterator it(table.begin(), table.begin() + static_cast<long>(table.find("\n\n")), flag), end; it != end; ++it)
+  for (std::sregex_iterator it(table.begin(), table.begin() + static_cast<long>(table.find("\n\n")), flag), end;
+       it != end; ++it)
     documented.insert(it->str());
   // The option lines of --help (the usage lines above them also name setup's flags).
   const std::string help = exporter({"--help"}).out;

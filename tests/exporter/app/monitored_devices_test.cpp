@@ -80,7 +80,7 @@ TEST(MonitoredDevices, ReloadKeepsCountersOfKeptDevicesAndDropsRemovedOnes) {
   s.configure({named("a"), named("c")});
   s.start();
   for (int i = 0; i < 1000 && value_of(s, a_runs) < 2; ++i) std::this_thread::sleep_for(5ms);
-  EXPECT_EQ(value_of(s, a_runs), 2);  // continued, not reset
+  EXPECT_EQ(value_of(s, a_runs), 2);                               // continued, not reset
   EXPECT_EQ(value_of(s, "pcie_bar_device_up{device=\"b\"}"), -1);  // gone from /metrics
   wait_ready(s);
   EXPECT_EQ(value_of(s, "pcie_bar_device_up{device=\"c\"}"), 1);

@@ -16,9 +16,9 @@
 #include "tests/support/credentials.h"
 #include "tests/support/exporter_process.h"
 #include "tests/support/exposition_sample.h"
-#include "tests/support/prometheus_server.h"
 #include "tests/support/http_client.h"
 #include "tests/support/loopback.h"
+#include "tests/support/prometheus_server.h"
 #include "tests/support/run_command.h"
 
 namespace pcie_bar {
@@ -90,7 +90,8 @@ TEST(Serve, ScrapeHasEveryMetricWithItsLabelsAndPassesPromtool) {
   EXPECT_EQ(sample(r.body, "pcie_bar_link_speed_transfers_per_second{device=\"rw0\",kind=\"max\"}"), 8e9);
   EXPECT_NE(r.body.find("pcie_bar_device_info{device=\"rw0\",address=\"\",backend=\"sim\",bar=\"0\",vendor_id=\"\""),
             std::string::npos);
-  EXPECT_TRUE(std::regex_search(r.body, std::regex("pcie_bar_exporter_build_info\\{version=\"0\\.1\\.0\",revision=\"[^\"]+\"\\} 1")));
+  EXPECT_TRUE(std::regex_search(
+      r.body, std::regex("pcie_bar_exporter_build_info\\{version=\"0\\.1\\.0\",revision=\"[^\"]+\"\\} 1")));
   // Writes disabled on ro0: no write, rw or verify series at all, rather than zeros.
   EXPECT_EQ(r.body.find("device=\"ro0\",bar=\"0\",op=\"write\""), std::string::npos);
   EXPECT_EQ(r.body.find("pcie_bar_verify_success{device=\"ro0\""), std::string::npos);
@@ -100,7 +101,8 @@ TEST(Serve, ScrapeHasEveryMetricWithItsLabelsAndPassesPromtool) {
 TEST(Serve, HistogramCountsGrowFromRunToRun) {
   ExporterProcess p({"--config.file", write_temp_file("two.yml", kTwoDevices)});
   ASSERT_TRUE(wait_ready(p)) << p.log();
-  const std::string series = "pcie_bar_op_duration_seconds_count{device=\"rw0\",bar=\"0\",op=\"read\",block_size=\"8\"}";
+  const std::string series =
+      "pcie_bar_op_duration_seconds_count{device=\"rw0\",bar=\"0\",op=\"read\",block_size=\"8\"}";
   auto first = sample(http_get(p.url("/metrics")).body, series);
   ASSERT_TRUE(first);
   std::optional<double> later;
@@ -133,8 +135,9 @@ TEST(Serve, SigtermExitsZeroWithinTwoSeconds) {
 }
 
 TEST(Serve, SigtermDuringALongRunStillExitsPromptly) {
-  std::string cfg = write_temp_file("long.yml", "devices:\n  - name: big\n    backend: sim\n"
-                                                "    sweep: {budget: 20s, iterations: {read: 1000000000}}\n");
+  std::string cfg = write_temp_file("long.yml",
+                                    "devices:\n  - name: big\n    backend: sim\n"
+                                    "    sweep: {budget: 20s, iterations: {read: 1000000000}}\n");
   ExporterProcess p({"--config.file", cfg});
   ASSERT_GT(p.port(), 0) << p.log();
   std::this_thread::sleep_for(300ms);
@@ -149,7 +152,8 @@ TEST(Serve, SighupReloadsAGoodConfigAndKeepsTheOldOneOnABadOne) {
   std::string cfg = write_temp_file("reload.yml", kTwoDevices);
   ExporterProcess p({"--config.file", cfg});
   ASSERT_TRUE(wait_ready(p));
-  std::ofstream(cfg) << std::string(kTwoDevices) + "  - {name: new0, backend: sim, sweep: {interval: 1s, block_sizes: [8]}}\n";
+  std::ofstream(cfg) << std::string(kTwoDevices) +
+                            "  - {name: new0, backend: sim, sweep: {interval: 1s, block_sizes: [8]}}\n";
   p.signal(SIGHUP);
   ASSERT_TRUE(p.wait_for_log("msg=\"configuration reloaded\" devices=3")) << p.log();
   ASSERT_TRUE(wait_ready(p));
@@ -168,11 +172,11 @@ TEST(Serve, AVanishedDeviceIsReportedDownWhileTheOtherKeepsWorking) {
   namespace fs = std::filesystem;
   fs::path dir = fs::path(::testing::TempDir()) / ("vanish-" + std::to_string(getpid()));
   fs::create_directories(dir);
-  std::string cfg = write_temp_file("vanish.yml",
-                                    "devices:\n  - {name: gone, backend: sim, sim: {path: " + (dir / "bar").string() +
-                                        "}, sweep: {interval: 500ms, block_sizes: [8], iterations: {read: 100, write: 100, rw: 100}}}\n"
-                                        "  - {name: stays, backend: sim, sweep: {interval: 500ms, block_sizes: [8], "
-                                        "iterations: {read: 100, write: 100, rw: 100}}}\n");
+  std::string cfg = write_temp_file(
+      "vanish.yml", "devices:\n  - {name: gone, backend: sim, sim: {path: " + (dir / "bar").string() +
+                        "}, sweep: {interval: 500ms, block_sizes: [8], iterations: {read: 100, write: 100, rw: 100}}}\n"
+                        "  - {name: stays, backend: sim, sweep: {interval: 500ms, block_sizes: [8], "
+                        "iterations: {read: 100, write: 100, rw: 100}}}\n");
   ExporterProcess p({"--config.file", cfg});
   ASSERT_TRUE(wait_ready(p)) << p.log();
   fs::remove_all(dir);  // the file and its directory: reopening cannot recreate it
@@ -193,11 +197,12 @@ TEST(Serve, AVanishedDeviceIsReportedDownWhileTheOtherKeepsWorking) {
 
 TEST(Serve, ABarThatVanishesMidSweepRaisesSigbusAndOnlyThatDeviceGoesDown) {
   std::string bar = std::string(::testing::TempDir()) + "/sigbus-" + std::to_string(getpid());
-  std::string cfg = write_temp_file("sigbus.yml",
-                                    "devices:\n  - {name: vanish, backend: sim, sim: {path: " + bar +
-                                        "}, writes: {enabled: false}, sweep: {interval: 10s, budget: 5s, iterations: {read: 1000000000}}}\n"
-                                        "  - {name: stays, backend: sim, sweep: {interval: 1s, block_sizes: [8], "
-                                        "iterations: {read: 100, write: 100, rw: 100}}}\n");
+  std::string cfg = write_temp_file(
+      "sigbus.yml",
+      "devices:\n  - {name: vanish, backend: sim, sim: {path: " + bar +
+          "}, writes: {enabled: false}, sweep: {interval: 10s, budget: 5s, iterations: {read: 1000000000}}}\n"
+          "  - {name: stays, backend: sim, sweep: {interval: 1s, block_sizes: [8], "
+          "iterations: {read: 100, write: 100, rw: 100}}}\n");
   ExporterProcess p({"--config.file", cfg});
   ASSERT_GT(p.port(), 0) << p.log();
   std::this_thread::sleep_for(500ms);  // vanish is inside its endless read sweep
@@ -212,7 +217,8 @@ TEST(Serve, ABarThatVanishesMidSweepRaisesSigbusAndOnlyThatDeviceGoesDown) {
   EXPECT_EQ(sample(body, "pcie_bar_device_up{device=\"vanish\"}"), 0.0);
   EXPECT_EQ(sample(body, "pcie_bar_device_errors_total{device=\"vanish\",reason=\"bus_error\"}"), 1.0);
   EXPECT_GE(sample(body, "pcie_bar_runs_total{device=\"stays\",result=\"success\"}").value_or(0), 1.0);
-  EXPECT_FALSE(sample(body, "pcie_bar_throughput_bytes_per_second{device=\"vanish\",bar=\"0\",op=\"read\",block_size=\"1\"}"))
+  EXPECT_FALSE(
+      sample(body, "pcie_bar_throughput_bytes_per_second{device=\"vanish\",bar=\"0\",op=\"read\",block_size=\"1\"}"))
       << "a run abandoned on SIGBUS must not publish figures";
   unlink(bar.c_str());
 }
@@ -222,8 +228,9 @@ TEST(Serve, SigtermDuringAWriteSweepRestoresTheWindowBeforeExiting) {
   std::string original(65536, '\0');
   for (std::size_t i = 0; i < original.size(); ++i) original[i] = static_cast<char>(i * 37 + 11);
   std::ofstream(bar, std::ios::binary) << original;
-  std::string cfg = write_temp_file("restore.yml", "devices:\n  - {name: w, backend: sim, sim: {path: " + bar +
-                                                       "}, sweep: {block_sizes: [4096], budget: 20s, iterations: {read: 10, write: 1000000000}}}\n");
+  std::string cfg = write_temp_file(
+      "restore.yml", "devices:\n  - {name: w, backend: sim, sim: {path: " + bar +
+                         "}, sweep: {block_sizes: [4096], budget: 20s, iterations: {read: 10, write: 1000000000}}}\n");
   ExporterProcess p({"--config.file", cfg});
   ASSERT_GT(p.port(), 0) << p.log();
   std::this_thread::sleep_for(500ms);  // inside the endless WRITE sweep: the window holds the pattern now
@@ -258,9 +265,9 @@ TEST(Serve, RunAsDropsRootAfterOpeningTheDevices) {
 TEST(Serve, TlsAndBasicAuthFromAWebConfigFile) {
   std::string dir = ::testing::TempDir();
   auto cert = testing::self_signed_cert(dir);
-  std::string web = write_temp_file("web-ok.yml", "tls_server_config:\n  cert_file: " + cert.cert + "\n  key_file: " +
-                                                      cert.key + "\nbasic_auth_users:\n  prom: " +
-                                                      testing::bcrypt_hash("scrape-me") + "\n");
+  std::string web =
+      write_temp_file("web-ok.yml", "tls_server_config:\n  cert_file: " + cert.cert + "\n  key_file: " + cert.key +
+                                        "\nbasic_auth_users:\n  prom: " + testing::bcrypt_hash("scrape-me") + "\n");
   ExporterProcess p({"--web.config.file", web});
   ASSERT_GT(p.port(), 0) << p.log();
   EXPECT_NE(p.log().find("tls=true"), std::string::npos);

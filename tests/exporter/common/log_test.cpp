@@ -15,8 +15,9 @@ TEST(Log, OneLogfmtLinePerEventWithEscapedValues) {
   log_event(LogLevel::kInfo, "device opened", {{"device", "sim0"}, {"err", "a \"quoted\"\nvalue"}});
   log_event(LogLevel::kDebug, "hidden at info");
   std::string out = ::testing::internal::GetCapturedStderr();
-  EXPECT_TRUE(std::regex_match(out, std::regex("ts=\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z level=info "
-                                               "msg=\"device opened\" device=sim0 err=\"a \\\\\"quoted\\\\\"\\\\nvalue\"\n")))
+  EXPECT_TRUE(
+      std::regex_match(out, std::regex("ts=\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z level=info "
+                                       "msg=\"device opened\" device=sim0 err=\"a \\\\\"quoted\\\\\"\\\\nvalue\"\n")))
       << out;
 }
 

@@ -70,7 +70,8 @@ for gap in (0, 3, 6):
     r = c.getresponse()
     r.read()
     print(r.status, r.getheader("Connection"))
-)", std::to_string(exporter.port())});
+)",
+                                 std::to_string(exporter.port())});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "200 keep-alive\n200 keep-alive\n200 keep-alive\n");
 }

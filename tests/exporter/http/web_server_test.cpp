@@ -1,8 +1,8 @@
 #include "exporter/http/web_server.h"
 
 #include <gtest/gtest.h>
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -25,10 +25,12 @@ using testing::HttpRequest;
 const char kFixedPage[] = "# HELP probe_value A fixed value.\n# TYPE probe_value gauge\nprobe_value 42\n";
 
 struct Server {
-  explicit Server(WebOptions o = {}, std::function<bool()> ready = [] { return true; }) {
+  explicit Server(
+      WebOptions o = {}, std::function<bool()> ready = [] { return true; }) {
     if (o.listen_address == ":9842") o.listen_address = "127.0.0.1:0";
     auto page = std::make_shared<const ExpositionPage>(kFixedPage);
-    web = std::make_unique<WebServer>(o, [page] { return page; }, std::move(ready));
+    web = std::make_unique<WebServer>(
+        o, [page] { return page; }, std::move(ready));
   }
   std::string url(const std::string& path, const char* scheme = "http") const {
     return std::string(scheme) + "://127.0.0.1:" + std::to_string(web->ports().at(0)) + path;
@@ -258,7 +260,8 @@ TEST(WebServer, NoRequestOfAnyPathOrMethodTouchesTheDevice) {
   service.configure({spec});
   WebOptions o;
   o.listen_address = "127.0.0.1:0";
-  WebServer web(o, [&] { return service.metrics_page().current(); }, [&] { return service.ready(); });
+  WebServer web(
+      o, [&] { return service.metrics_page().current(); }, [&] { return service.ready(); });
   service.start();
   for (int i = 0; i < 1000 && !service.ready(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   ASSERT_TRUE(service.ready());

@@ -150,8 +150,8 @@ TEST(DeviceMetrics, EveryErrorReasonIsCountedUnderItsNameAndExplainedInHelp) {
   const auto errors = collect(m).at("pcie_bar_device_errors_total");
   std::map<std::string, double> by_reason;
   for (const auto& s : errors.metric) by_reason[label(s, "reason")] = s.counter.value;
-  EXPECT_EQ(by_reason, (std::map<std::string, double>{{"all_ones", 1}, {"bus_error", 1}, {"gone", 1},
-                                                      {"io", 1}, {"open", 1}, {"timeout", 2}}));
+  EXPECT_EQ(by_reason, (std::map<std::string, double>{
+                           {"all_ones", 1}, {"bus_error", 1}, {"gone", 1}, {"io", 1}, {"open", 1}, {"timeout", 2}}));
   for (const auto& r : kErrorReasons)
     EXPECT_NE(errors.help.find(std::string(r.name) + " (" + r.meaning + ")"), std::string::npos) << errors.help;
 }

@@ -95,10 +95,10 @@ DeviceRun golden_run(double busy_seconds) {
   run.sweep.seconds_per_unit = 1e-9;  // one histogram unit per nanosecond
   run.sweep.wall_seconds = 0.75;
   // Latencies spread over several buckets, one in the +Inf bucket.
-  run.sweep.results = {golden_op(Op::kRead, 8, {40, 90, 900, 4000}), golden_op(Op::kWrite, 8, {15, 15, 30}),
-                       golden_op(Op::kReadWrite, 8, {120, 2500}),
-                       golden_op(Op::kRead, 4096, {30000, 60000, 250'000'000}),
-                       golden_op(Op::kWrite, 4096, {8000}), golden_op(Op::kReadWrite, 4096, {45000, 70000})};
+  run.sweep.results = {
+      golden_op(Op::kRead, 8, {40, 90, 900, 4000}), golden_op(Op::kWrite, 8, {15, 15, 30}),
+      golden_op(Op::kReadWrite, 8, {120, 2500}),    golden_op(Op::kRead, 4096, {30000, 60000, 250'000'000}),
+      golden_op(Op::kWrite, 4096, {8000}),          golden_op(Op::kReadWrite, 4096, {45000, 70000})};
   VerifyResult ok, mismatch;
   ok.offset = 0x0;
   ok.status = VerifyStatus::kOk;
@@ -163,7 +163,8 @@ TEST(MetricsPage, IsTheGoldenPage) {
 TEST(MetricsPage, TheGoldenPagePassesPromtool) {
   if (testing::run_command({"/bin/sh", "-c", "command -v promtool"}).exit_code != 0)
     GTEST_SKIP() << "promtool is not installed (Debian package prometheus)";
-  auto lint = testing::run_command({"/bin/sh", "-c", "promtool check metrics < " + testing::golden_path("metrics.txt")});
+  auto lint =
+      testing::run_command({"/bin/sh", "-c", "promtool check metrics < " + testing::golden_path("metrics.txt")});
   EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
 }
 

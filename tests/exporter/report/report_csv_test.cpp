@@ -25,9 +25,11 @@ TEST(ReportCsv, OneRowPerResultWithRawUnits) {
             "ops_per_sample,iterations_planned,budget_limited,underpowered,samples,latency_p999_seconds,"
             "latency_stddev_seconds,latency_cv,latency_p50_ci95_low_seconds,latency_p50_ci95_high_seconds,repetitions,"
             "repetitions_median_throughput_bytes_per_second,repetitions_throughput_cv");
-  EXPECT_EQ(read_row, "\"fpga,\"\"0\"\"\",vfio,\"0000:22:00.0\",0,read,4,10,40,1e-05,4000000,0,1e-06,1e-06,1e-06,1e-06,1e-06,1,"
-                      "100,true,true,0,1e-06,0,0,1e-06,1e-06,0,0,0");
-  EXPECT_EQ(rw_row.substr(rw_row.find(",rw,")), ",rw,4,5,40,1e-05,4000000,1,2e-06,2e-06,2e-06,2e-06,2e-06,1,5,false,true,0,2e-06,0,0,2e-06,2e-06,0,0,0");
+  EXPECT_EQ(read_row,
+            "\"fpga,\"\"0\"\"\",vfio,\"0000:22:00.0\",0,read,4,10,40,1e-05,4000000,0,1e-06,1e-06,1e-06,1e-06,1e-06,1,"
+            "100,true,true,0,1e-06,0,0,1e-06,1e-06,0,0,0");
+  EXPECT_EQ(rw_row.substr(rw_row.find(",rw,")),
+            ",rw,4,5,40,1e-05,4000000,1,2e-06,2e-06,2e-06,2e-06,2e-06,1,5,false,true,0,2e-06,0,0,2e-06,2e-06,0,0,0");
 }
 
 }  // namespace

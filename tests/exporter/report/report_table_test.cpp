@@ -18,26 +18,32 @@ TEST(ReportTable, HeaderNamesTheRealDeviceAndBackend) {
   EXPECT_EQ(t.rfind("Device fpga0: PCI 0000:22:00.0 BAR0 via backend vfio\n", 0), 0u) << t;
   EXPECT_NE(t.find("  BAR0 size:  65536 bytes (0x10000), vfio region 0\n"), std::string::npos);
   EXPECT_NE(t.find("  Timing CPU: 5 (pinned for the run; local to the device, NUMA node 1)\n"), std::string::npos) << t;
-  EXPECT_NE(t.find("  Clock:      tsc, 9.00 ns per timestamp pair (median), subtracted from every sample; ops shorter than "
-                   "32 pairs are timed in batches of at least 128 pairs\n"), std::string::npos);
+  EXPECT_NE(
+      t.find("  Clock:      tsc, 9.00 ns per timestamp pair (median), subtracted from every sample; ops shorter than "
+             "32 pairs are timed in batches of at least 128 pairs\n"),
+      std::string::npos);
 }
 
 TEST(ReportTable, AccessLineNamesTheMethodAndWhatItDoes) {
   EXPECT_NE(table().find("  Access:     8-byte accesses via mmap (CPU loads and stores on a mapping of the BAR)\n"),
-            std::string::npos) << table();
+            std::string::npos)
+      << table();
   OnceReport rep = testing::sample_report();
   rep.devices[0].spec.access.method = AccessMethod::kSyscall;
   std::ostringstream out;
   write_table(rep, out);
   EXPECT_NE(out.str().find("  Access:     8-byte accesses via syscall (one pread/pwrite system call per access)\n"),
-            std::string::npos) << out.str();
+            std::string::npos)
+      << out.str();
 }
 
 TEST(ReportTable, RowsShowThroughputAndLatencyInFittingUnits) {
   std::string t = table();
-  EXPECT_NE(t.find("READ  |        4 B |    10*! |       4.00 |  1.00 µs |  1.00 µs |  1.00 µs |  1.00 µs |  1.00 µs |  1.00 µs |"
+  EXPECT_NE(t.find("READ  |        4 B |    10*! |       4.00 |  1.00 µs |  1.00 µs |  1.00 µs |  1.00 µs |  1.00 µs | "
+                   " 1.00 µs |"
                    "    0% |          -\n"),
-            std::string::npos) << t;
+            std::string::npos)
+      << t;
   EXPECT_NE(t.find("WRITE |        4 B |     10! |       8.00 |   500 ns |"), std::string::npos) << t;
   EXPECT_NE(t.find("R+W   |        4 B |      5! |       4.00 |  2.00 µs |"), std::string::npos) << t;
 }
@@ -45,23 +51,29 @@ TEST(ReportTable, RowsShowThroughputAndLatencyInFittingUnits) {
 TEST(ReportTable, CellsPlannedDownOrWithTooFewOpsAreMarkedAndExplained) {
   std::string t = table();
   EXPECT_NE(t.find("* fewer ops than sweep.iterations: the cell's share of sweep.budget (1.00 s per run) ran out\n"),
-            std::string::npos) << t;
+            std::string::npos)
+      << t;
   EXPECT_NE(t.find("! fewer than 30 ops: too few for its percentiles to be trusted\n"), std::string::npos) << t;
 }
 
 TEST(ReportTable, HexDumpAndFailedVerifyAreSpelledOut) {
   std::string t = table();
-  EXPECT_NE(t.find("00000004: 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41  |AAAAAAAAAAAAAAAA|\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("00000004: 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41  |AAAAAAAAAAAAAAAA|\n"),
+            std::string::npos)
+      << t;
   EXPECT_NE(t.find("Writing 32-bit value 0x12345678 to offset 0x0004\n"), std::string::npos);
-  EXPECT_NE(t.find("FAIL write verification failed: wrote 0x12345678, read back 0xedcba987, mismatching bits 0xffffffff\n"),
-            std::string::npos) << t;
+  EXPECT_NE(
+      t.find("FAIL write verification failed: wrote 0x12345678, read back 0xedcba987, mismatching bits 0xffffffff\n"),
+      std::string::npos)
+      << t;
 }
 
 TEST(ReportTable, SummaryGivesBestAndAverageAndTheVerdict) {
   std::string t = table();
   EXPECT_NE(t.find("Best WRITE throughput:          8.00 MB/s with 4 B blocks\n"), std::string::npos) << t;
   EXPECT_NE(t.find("Average READ  throughput:       4.00 MB/s\n"), std::string::npos) << t;
-  EXPECT_NE(t.find("Result: FAIL (1 R+W mismatches, 0/1 write-verify probes ok, window restored"), std::string::npos) << t;
+  EXPECT_NE(t.find("Result: FAIL (1 R+W mismatches, 0/1 write-verify probes ok, window restored"), std::string::npos)
+      << t;
 }
 
 TEST(ReportTable, UnopenedDeviceShowsTheError) {

@@ -30,9 +30,9 @@ inline OnceReport sample_report() {
   d.sweep.seconds_per_unit = 1e-9;  // 1 unit = 1 ns
   d.timing_cpu = {5, 1, true, ""};
   d.sweep.window_restored = true;
-  d.sweep.results = {sample_result(Op::kRead, 4, 1000, 10),        // 4 B per µs = 4 MB/s
-                     sample_result(Op::kWrite, 4, 500, 10),        // 8 MB/s
-                     sample_result(Op::kReadWrite, 4, 2000, 5)};   // 8 B per 2 µs = 4 MB/s
+  d.sweep.results = {sample_result(Op::kRead, 4, 1000, 10),       // 4 B per µs = 4 MB/s
+                     sample_result(Op::kWrite, 4, 500, 10),       // 8 MB/s
+                     sample_result(Op::kReadWrite, 4, 2000, 5)};  // 8 B per 2 µs = 4 MB/s
   d.sweep.results[2].mismatches = 1;
   d.sweep.results[0].iterations_planned = 100;  // planned down to fit sweep.budget
   d.sweep.results[0].budget_limited = true;

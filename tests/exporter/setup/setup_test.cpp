@@ -9,8 +9,8 @@
 #include "config/config_error.h"
 #include "core/bar.h"
 #include "core/pci_sysfs.h"
-#include "tests/support/fake_sysfs.h"
 #include "tests/support/exporter_process.h"
+#include "tests/support/fake_sysfs.h"
 
 namespace pcie_bar {
 namespace {
@@ -31,7 +31,9 @@ class SetupTest : public ::testing::Test {
     options.sysfs_root = fake.root();
     options.state_dir = fake.root() + "/../state";
     options.proc_root = fake.proc_root();
-    options.sysfs_writer = [this](const std::string& path, const std::string& value) { fake.kernel_write(path, value); };
+    options.sysfs_writer = [this](const std::string& path, const std::string& value) {
+      fake.kernel_write(path, value);
+    };
     fake.set_proc_file("self/mountinfo", "22 1 0:20 / /proc rw,relatime - proc proc rw\n");
   }
   std::string error_of() {
@@ -51,7 +53,8 @@ class SetupTest : public ::testing::Test {
     fs::path ns = fake.device_dir(kAddr) / "nvme/nvme0/nvme0n1";
     fake.add_block_device(ns, "nvme0n1", "259:0");
     for (int p = 1; p <= partitions; ++p)
-      fake.add_block_device(ns / ("nvme0n1p" + std::to_string(p)), "nvme0n1p" + std::to_string(p), "259:" + std::to_string(p));
+      fake.add_block_device(ns / ("nvme0n1p" + std::to_string(p)), "nvme0n1p" + std::to_string(p),
+                            "259:" + std::to_string(p));
   }
   // A device-mapper device (LVM, dm-crypt) on `lower`, named /dev/mapper/<mapper>.
   void add_dm(const std::string& lower, const std::string& name, const std::string& dev, const std::string& mapper) {
@@ -71,8 +74,11 @@ TEST_F(SetupTest, BindsThroughTheOverrideAndRemembersTheOriginalDriver) {
   options.verbose = true;
   std::string out = error_of();
   EXPECT_NE(out.find("0000:00:12.0 bound to vfio-pci (was: bochs-drm; undo with: pcie_bar_exporter setup --restore "
-                     "0000:00:12.0)"), std::string::npos) << out;
-  EXPECT_NE(out.find("echo vfio-pci > " + fake.device_dir(kAddr).string() + "/driver_override"), std::string::npos) << out;
+                     "0000:00:12.0)"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("echo vfio-pci > " + fake.device_dir(kAddr).string() + "/driver_override"), std::string::npos)
+      << out;
   EXPECT_EQ(driver(), "vfio-pci");
   EXPECT_EQ(read_text(fake.device_dir(kAddr) / "driver_override"), "vfio-pci");
   EXPECT_EQ(read_text(state_file()), "bochs-drm");  // remembered for --restore
@@ -81,16 +87,18 @@ TEST_F(SetupTest, BindsThroughTheOverrideAndRemembersTheOriginalDriver) {
 TEST_F(SetupTest, ABindThatDoesNotTakeEffectIsAnError) {
   // The real write into a fake tree: no kernel acts on it, so the driver link stays.
   options.sysfs_writer = nullptr;
-  EXPECT_EQ(error_of(), "setup: binding 0000:00:12.0 to vfio-pci did not take effect (see dmesg); rolled back: "
-                        "0000:00:12.0 is bound to bochs-drm again");
+  EXPECT_EQ(error_of(),
+            "setup: binding 0000:00:12.0 to vfio-pci did not take effect (see dmesg); rolled back: "
+            "0000:00:12.0 is bound to bochs-drm again");
   EXPECT_EQ(read_text(fake.root() + "/bus/pci/drivers/vfio-pci/bind"), kAddr);
   EXPECT_EQ(read_text(fake.device_dir(kAddr) / "driver_override"), "");  // cleared by the rollback
 }
 
 TEST_F(SetupTest, AFailedBindRollsBackToTheOriginalDriver) {
   fake.failing_probes = {"vfio-pci"};  // as vfio-pci refuses a bridge
-  EXPECT_EQ(error_of(), "setup: cannot write '0000:00:12.0' to " + fake.root() + "/bus/pci/drivers/vfio-pci/bind: "
-                        "Invalid argument; rolled back: 0000:00:12.0 is bound to bochs-drm again");
+  EXPECT_EQ(error_of(), "setup: cannot write '0000:00:12.0' to " + fake.root() +
+                            "/bus/pci/drivers/vfio-pci/bind: "
+                            "Invalid argument; rolled back: 0000:00:12.0 is bound to bochs-drm again");
   EXPECT_EQ(driver(), "bochs-drm");
   EXPECT_EQ(read_text(fake.device_dir(kAddr) / "driver_override"), "");
   EXPECT_FALSE(fs::exists(state_file()));  // nothing left to restore
@@ -98,10 +106,13 @@ TEST_F(SetupTest, AFailedBindRollsBackToTheOriginalDriver) {
 
 TEST_F(SetupTest, AFailedRollbackSaysHowToRecover) {
   fake.failing_probes = {"vfio-pci", "bochs-drm"};
-  EXPECT_EQ(error_of(), "setup: cannot write '0000:00:12.0' to " + fake.root() + "/bus/pci/drivers/vfio-pci/bind: "
-                        "Invalid argument; rolling back to bochs-drm failed too (setup: cannot write '0000:00:12.0' to " +
-                        fake.root() + "/bus/pci/drivers/bochs-drm/bind: Invalid argument); recover with "
-                        "'pcie_bar_exporter setup --restore 0000:00:12.0' (original driver: bochs-drm)");
+  EXPECT_EQ(error_of(),
+            "setup: cannot write '0000:00:12.0' to " + fake.root() +
+                "/bus/pci/drivers/vfio-pci/bind: "
+                "Invalid argument; rolling back to bochs-drm failed too (setup: cannot write '0000:00:12.0' to " +
+                fake.root() +
+                "/bus/pci/drivers/bochs-drm/bind: Invalid argument); recover with "
+                "'pcie_bar_exporter setup --restore 0000:00:12.0' (original driver: bochs-drm)");
   EXPECT_EQ(driver(), "");
   EXPECT_EQ(read_text(state_file()), "bochs-drm");  // what --restore needs
 }
@@ -116,7 +127,8 @@ TEST_F(SetupTest, AlreadyBoundExplainsAccess) {
 
 TEST_F(SetupTest, RefusesTheConsole) {
   fake.set_file(kAddr, "boot_vga", "1");
-  EXPECT_EQ(error_of(), "setup: 0000:00:12.0 is the boot VGA device, driven by bochs-drm (the console); refusing to unbind it");
+  EXPECT_EQ(error_of(),
+            "setup: 0000:00:12.0 is the boot VGA device, driven by bochs-drm (the console); refusing to unbind it");
 }
 
 TEST_F(SetupTest, RefusesAVirtioDiskCarryingAMountedFileSystem) {
@@ -168,21 +180,24 @@ TEST_F(SetupTest, RefusesAVolumeOnAnMdArrayOnTheDisk) {
   fake.add_holder("nvme0n1p1", "md0");
   add_dm("md0", "dm-3", "254:3", "crypt-home");
   fake.set_proc_file("self/mountinfo", "31 1 254:3 / /home rw - ext4 /dev/mapper/crypt-home rw\n");
-  EXPECT_EQ(error_of(), std::string("setup: 0000:00:12.0 carries dm-3 (on md0 on nvme0n1p1), mounted on /home") + kRefusal);
+  EXPECT_EQ(error_of(),
+            std::string("setup: 0000:00:12.0 carries dm-3 (on md0 on nvme0n1p1), mounted on /home") + kRefusal);
 }
 
 TEST_F(SetupTest, RefusesSwapOnTheDisk) {
   add_nvme_disk(2);
   add_dm("nvme0n1p2", "dm-1", "254:1", "vg-swap");
-  fake.set_proc_file("swaps", "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
-                              "/dev/dm-1                               partition\t8388604\t\t0\t\t-2\n");
+  fake.set_proc_file("swaps",
+                     "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
+                     "/dev/dm-1                               partition\t8388604\t\t0\t\t-2\n");
   EXPECT_EQ(error_of(), std::string("setup: 0000:00:12.0 carries dm-1 (on nvme0n1p2), used as swap") + kRefusal);
 }
 
 TEST_F(SetupTest, RefusesADiskAProcessHasOpen) {
   add_nvme_disk(0);
   fake.add_process(4242, "qemu-system-x86", {"/dev/null", "/dev/nvme0n1"});
-  EXPECT_EQ(error_of(), std::string("setup: 0000:00:12.0 carries nvme0n1, open in pid 4242 (qemu-system-x86)") + kRefusal);
+  EXPECT_EQ(error_of(),
+            std::string("setup: 0000:00:12.0 carries nvme0n1, open in pid 4242 (qemu-system-x86)") + kRefusal);
 }
 
 TEST_F(SetupTest, AnIdleDiskIsNoReasonToRefuse) {
@@ -202,7 +217,9 @@ TEST_F(SetupTest, RefusesTheInterfaceOfTheIpv4DefaultRoute) {
   fake.set_proc_file("net/route",
                      "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
                      "enp0s18\t00000000\t0100A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n");
-  EXPECT_EQ(error_of(), std::string("setup: 0000:00:12.0 carries network interface enp0s18, which holds the default route") + kRefusal);
+  EXPECT_EQ(
+      error_of(),
+      std::string("setup: 0000:00:12.0 carries network interface enp0s18, which holds the default route") + kRefusal);
 }
 
 TEST_F(SetupTest, RefusesABridgeOnTheInterfaceThatHoldsTheIpv6DefaultRoute) {
@@ -212,37 +229,45 @@ TEST_F(SetupTest, RefusesABridgeOnTheInterfaceThatHoldsTheIpv6DefaultRoute) {
   const std::string zeros(32, '0');
   fake.set_proc_file("net/ipv6_route",
                      zeros + " 00 " + zeros + " 00 " + zeros + " ffffffff 00000001 00000000 00200200       lo\n" +
-                     zeros + " 00 " + zeros + " 00 fe800000000000000000000000000001 00000400 00000001 00000000 00450003      br0\n");
-  EXPECT_EQ(error_of(), std::string("setup: 0000:00:12.0 carries network interface br0, which holds the default route") + kRefusal);
+                         zeros + " 00 " + zeros +
+                         " 00 fe800000000000000000000000000001 00000400 00000001 00000000 00450003      br0\n");
+  EXPECT_EQ(error_of(),
+            std::string("setup: 0000:00:12.0 carries network interface br0, which holds the default route") + kRefusal);
 }
 
 TEST_F(SetupTest, RefusesAGroupThatIsNotViable) {
   fake.add_device("0000:00:12.1", {{0xfe000000, 4096, 0x40200}});
   fake.bind("0000:00:12.1", "snd_hda_intel");
-  fs::create_directory_symlink(fake.device_dir("0000:00:12.1"), fake.root() + "/kernel/iommu_groups/5/devices/0000:00:12.1");
-  EXPECT_EQ(error_of(), "setup: IOMMU group 5 also holds 0000:00:12.1 (snd_hda_intel); bind those to vfio-pci or unbind them first");
+  fs::create_directory_symlink(fake.device_dir("0000:00:12.1"),
+                               fake.root() + "/kernel/iommu_groups/5/devices/0000:00:12.1");
+  EXPECT_EQ(
+      error_of(),
+      "setup: IOMMU group 5 also holds 0000:00:12.1 (snd_hda_intel); bind those to vfio-pci or unbind them first");
 }
 
 TEST_F(SetupTest, VfioNeedsTheIommu) {
   fake.add_device("0000:00:13.0", {{0xfe000000, 4096, 0x40200}});
   options.address = "0000:00:13.0";
-  EXPECT_EQ(error_of(), "setup: 0000:00:13.0 has no IOMMU group: the IOMMU is off; enable VT-d/AMD-Vi in the firmware "
-                        "and, on Intel, boot with intel_iommu=on (AMD-Vi is on by default unless amd_iommu=off or "
-                        "iommu=off is given)");
+  EXPECT_EQ(error_of(),
+            "setup: 0000:00:13.0 has no IOMMU group: the IOMMU is off; enable VT-d/AMD-Vi in the firmware "
+            "and, on Intel, boot with intel_iommu=on (AMD-Vi is on by default unless amd_iommu=off or "
+            "iommu=off is given)");
 }
 
 TEST_F(SetupTest, RestoreNeedsARememberedDriver) {
   options.restore = true;
-  EXPECT_EQ(error_of(), "setup: nothing to restore for 0000:00:12.0 (no " + options.state_dir + "/0000:00:12.0.driver)");
+  EXPECT_EQ(error_of(),
+            "setup: nothing to restore for 0000:00:12.0 (no " + options.state_dir + "/0000:00:12.0.driver)");
 }
 
 TEST_F(SetupTest, RebindingRefusesWhileAProcessHoldsTheDevice) {
   fake.bind(kAddr, "uio_pci_generic");
   fake.add_uio(kAddr, 3, {0});
   fake.add_process(55, "pcie_bar_export", {"/dev/uio3"});
-  EXPECT_EQ(error_of(), "setup: 0000:00:12.0 is in use: pid 55 (pcie_bar_export) has /dev/uio3 open; stop that process "
-                        "first (rebinding under it would block in the kernel with vfio, or leave its uio/sysfs mapping "
-                        "live on the device)");
+  EXPECT_EQ(error_of(),
+            "setup: 0000:00:12.0 is in use: pid 55 (pcie_bar_export) has /dev/uio3 open; stop that process "
+            "first (rebinding under it would block in the kernel with vfio, or leave its uio/sysfs mapping "
+            "live on the device)");
 }
 
 class RestoreTest : public SetupTest {
@@ -253,13 +278,15 @@ class RestoreTest : public SetupTest {
     options.restore = true;
   }
   std::string in_use(const std::string& who) {
-    return "setup: 0000:00:12.0 is in use: " + who + "; stop that process first (restoring under it would block in "
+    return "setup: 0000:00:12.0 is in use: " + who +
+           "; stop that process first (restoring under it would block in "
            "the kernel with vfio, or leave its uio/sysfs mapping live on the device)";
   }
 };
 
 TEST_F(RestoreTest, RestoresTheOriginalDriver) {
-  fake.add_process(100, "qemu", {"/dev/vfio/vfio", "/dev/vfio/7", "anon_inode:[vfio-device]"});  // another group's device
+  fake.add_process(100, "qemu",
+                   {"/dev/vfio/vfio", "/dev/vfio/7", "anon_inode:[vfio-device]"});  // another group's device
   EXPECT_EQ(error_of(), "(no error) 0000:00:12.0 restored to bochs-drm\n");
   EXPECT_EQ(driver(), "bochs-drm");
   EXPECT_FALSE(fs::exists(state_file()));
@@ -273,7 +300,8 @@ TEST_F(RestoreTest, RefusesWhileAProcessHoldsTheVfioGroup) {
 
 TEST_F(RestoreTest, RefusesWhileAProcessHoldsAVfioDeviceWhoseGroupItClosed) {
   fake.add_process(321, "dpdk-app", {"/dev/vfio/vfio", "anon_inode:[vfio-device]"});
-  EXPECT_EQ(error_of(), in_use("pid 321 (dpdk-app) holds a vfio device whose group it has closed (it may be this one)"));
+  EXPECT_EQ(error_of(),
+            in_use("pid 321 (dpdk-app) holds a vfio device whose group it has closed (it may be this one)"));
 }
 
 TEST_F(RestoreTest, RefusesWhileAProcessHasTheUioNodeOpenOrMapped) {
