@@ -221,10 +221,10 @@ void Fleet::start() {
   std::vector<int> shard_ports;
   for (int shard = 0; shard < kShards; ++shard) {
     shards.push_back(std::make_unique<testing::PrometheusServer>(
-        testing::PrometheusServer::WholeConfig{shard_config(shard, dir + "/targets/*.json")}));
+        testing::PrometheusServer::WholeConfig{}, shard_config(shard, dir + "/targets/*.json")));
     shard_ports.push_back(shards.back()->port());
   }
-  global = std::make_unique<testing::PrometheusServer>(testing::PrometheusServer::WholeConfig{global_config(shard_ports)});
+  global = std::make_unique<testing::PrometheusServer>(testing::PrometheusServer::WholeConfig{}, global_config(shard_ports));
 
   // Every up device's p99 (finite: two runs scraped), every failing device's errors, every exporter.
   const int budget = 240;

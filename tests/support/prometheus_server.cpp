@@ -30,9 +30,9 @@ PrometheusServer::PrometheusServer(const std::vector<std::string>& targets, cons
   start();
 }
 
-PrometheusServer::PrometheusServer(const WholeConfig& whole_config)
+PrometheusServer::PrometheusServer(WholeConfig, const std::string& yaml)
     : dir_(fresh_test_dir("prometheus", this)), port_(free_loopback_port()) {
-  std::ofstream(dir_ + "/prometheus.yml") << whole_config.yaml;
+  std::ofstream(dir_ + "/prometheus.yml") << yaml;
   start();
 }
 

@@ -25,11 +25,10 @@ class PrometheusServer {
   // `extra_config` is appended to prometheus.yml (e.g. rule_files).
   explicit PrometheusServer(const std::vector<std::string>& targets, const std::string& extra_config = "",
                             const std::string& scrape_interval = "1s");
-  // A server whose prometheus.yml is `whole_config` as it stands (files it names: absolute paths).
-  struct WholeConfig {
-    std::string yaml;
-  };
-  explicit PrometheusServer(const WholeConfig& whole_config);
+  // A server whose prometheus.yml is `yaml` as it stands (files it names: absolute paths). The
+  // tag keeps a braced target list from meaning this constructor.
+  struct WholeConfig {};
+  PrometheusServer(WholeConfig, const std::string& yaml);
   ~PrometheusServer();
   int port() const { return port_; }
   pid_t pid() const;
