@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # From a clean clone: install what is missing, build, and run the whole test suite with ctest.
-#   scripts/test.sh [CTEST_ARGS...]     the Release build, every test (labels unit, integration, vm, container)
+#   scripts/test.sh [CTEST_ARGS...]     the Release build, every test (labels unit, integration, scrapers, vm,
+#                                       container, kubernetes, fleet)
 #   scripts/test.sh --sanitize          also: unit and integration tests under ASan+UBSan, then TSan
 # Extra arguments go to ctest (e.g. -L unit, -R Sweep).
 set -euo pipefail

@@ -83,6 +83,7 @@ if [[ $up != *'"value":['*',"1"]'* ]]; then
 fi
 rules=$(curl -fsS "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/rules")
 [[ $rules == *PcieBarWriteVerifyFailing* ]] || fail "alert rules not loaded"
+[[ $rules == *pcie_bar:device_up* ]] || fail "fleet rules (dashboards/fleet/pcie_bar.fleet.rules.yml) not loaded"
 echo "Prometheus in compose scrapes the exporter (up=1) with the alert rules loaded"
 
 echo "== least privilege: read-only sysfs run without --privileged"

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 
 #include "tests/support/exporter_process.h"
 #include "tests/support/prometheus_server.h"
@@ -63,9 +64,31 @@ TEST(Dashboards, CountersOnlyInRatesCheckerWorks) {
   EXPECT_TRUE(counters_only_in_rates("pcie_bar_device_up{job=~\"$job\"}"));
 }
 
+// The series the fleet rules record (dashboards/fleet/pcie_bar.fleet.rules.yml), by their `record:` lines.
+std::set<std::string> fleet_recorded_series() {
+  std::set<std::string> names;
+  std::ifstream rules(PCIE_BAR_SOURCE_DIR "/dashboards/fleet/pcie_bar.fleet.rules.yml");
+  std::smatch m;
+  for (std::string line; std::getline(rules, line);)
+    if (std::regex_search(line, m, std::regex("^\\s*- record: (\\S+)"))) names.insert(m[1]);
+  return names;
+}
+
+// The metric names in `expr`: words starting with pcie_bar (raw `pcie_bar_…` or recorded `pcie_bar:…`).
+std::set<std::string> metric_names(const std::string& expr) {
+  std::set<std::string> names;
+  std::regex name("pcie_bar[_:][A-Za-z0-9_:]+");
+  for (auto it = std::sregex_iterator(expr.begin(), expr.end(), name); it != std::sregex_iterator(); ++it)
+    names.insert(it->str());
+  return names;
+}
+
+// Series without a device label, which a `device` matcher would filter out entirely.
+bool has_device_label(const std::string& metric) { return metric != "pcie_bar:exporter_up"; }
+
 TEST(Dashboards, FollowTheConventions) {
   auto all = dashboards();
-  ASSERT_EQ(all.size(), 2u);
+  ASSERT_EQ(all.size(), 3u);
   for (const auto& [file, d] : all) {
     SCOPED_TRACE(file);
     ASSERT_TRUE(variable(d, "datasource"));
@@ -89,8 +112,11 @@ TEST(Dashboards, FollowTheConventions) {
       ASSERT_FALSE(p["targets"].empty());
       for (const auto& t : p["targets"]) {
         std::string e = t["expr"];
-        for (const char* m : {"job=~\"$job\"", "instance=~\"$instance\"", "device=~\"$device\""})
-          EXPECT_NE(e.find(m), std::string::npos) << e;
+        for (const char* m : {"job=~\"$job\"", "instance=~\"$instance\""}) EXPECT_NE(e.find(m), std::string::npos) << e;
+        auto names = metric_names(e);
+        if (std::any_of(names.begin(), names.end(), has_device_label)) {
+          EXPECT_NE(e.find("device=~\"$device\""), std::string::npos) << e;
+        }
         for (std::size_t at = e.find("rate("); at != std::string::npos; at = e.find("rate(", at + 1))
           EXPECT_NE(e.find("[$__rate_interval]", at), std::string::npos) << e;
         EXPECT_TRUE(counters_only_in_rates(e)) << e;
@@ -106,14 +132,44 @@ TEST(Dashboards, FollowTheConventions) {
   }
 }
 
+// The fleet dashboard runs on the global Prometheus, which holds only what the shards record: every
+// series it (and its variables) asks for must be one of the fleet rules' (a raw pcie_bar_ name would
+// show "No data" there while working on a shard).
+TEST(Dashboards, FleetDashboardUsesOnlyRecordedSeries) {
+  auto recorded = fleet_recorded_series();
+  ASSERT_EQ(recorded.size(), 6u);
+  for (const auto& [file, d] : dashboards()) {
+    if (file != "pcie-bar-fleet.json") continue;
+    std::vector<std::string> exprs;
+    for (const auto& v : d["templating"]["list"])
+      if (v["type"] == "query") exprs.push_back(v["definition"]);
+    for (const auto& p : d["panels"])
+      for (const auto& t : p["targets"]) exprs.push_back(t["expr"]);
+    ASSERT_GT(exprs.size(), 10u);
+    for (const auto& e : exprs)
+      for (const auto& name : metric_names(e)) EXPECT_TRUE(recorded.count(name)) << name << " in " << e;
+    return;
+  }
+  FAIL() << "dashboards/pcie-bar-fleet.json not found";
+}
+
+TEST(Dashboards, MetricNamesFindsRawAndRecordedNames) {
+  EXPECT_EQ(metric_names("sum(1 - pcie_bar:device_up{job=~\"$job\"}) + pcie_bar_device_up"),
+            (std::set<std::string>{"pcie_bar:device_up", "pcie_bar_device_up"}));
+}
+
 TEST(Dashboards, EveryQueryReturnsDataFromARealPrometheus) {
   std::string cfg = testing::write_temp_file("dash.yml", R"(devices:
   - {name: rw0, backend: sim, sweep: {interval: 1s, block_sizes: [8, 64, 4096], iterations: {read: 300, write: 300, rw: 100}}}
-  - {name: ro0, backend: sim, writes: {enabled: false}, sweep: {interval: 1s, block_sizes: [8, 4096], iterations: {read: 300}}}
+  - {name: ro0, backend: sim, writes: {enabled: false}, sim: {link: {speed: 8, width: 2, max_width: 4}}, sweep: {interval: 1s, block_sizes: [8, 4096], iterations: {read: 300}}}
+  - {name: gone0, backend: sim, sim: {path: /nonexistent/pcie-bar-dashboards-test/gone0}, sweep: {interval: 1s}}
 )");
   testing::ExporterProcess exporter({"--config.file", cfg});
   ASSERT_GT(exporter.port(), 0) << exporter.log();
-  testing::PrometheusServer prometheus({"127.0.0.1:" + std::to_string(exporter.port())});
+  // With the fleet rules, which the fleet dashboard's queries read (here on the one server that
+  // scrapes, in a fleet on the global one: tests/dashboards/fleet_test.cpp).
+  testing::PrometheusServer prometheus({"127.0.0.1:" + std::to_string(exporter.port())},
+                                       "rule_files: ['" PCIE_BAR_SOURCE_DIR "/dashboards/fleet/pcie_bar.fleet.rules.yml']\n");
   // rate() over the dashboards' interval needs two scrapes with growing counters.
   ASSERT_FALSE(prometheus.wait_for("rate(pcie_bar_op_duration_seconds_count{op=\"rw\"}[1m]) > 0", 60).empty());
   std::this_thread::sleep_for(std::chrono::seconds(2));

@@ -1,7 +1,8 @@
 // Validates rendered kustomize output (tests/kubernetes/validate.sh renders it):
 //   node validate.mjs NPM_DIR REPO_ROOT RENDERED.yaml...
 // Every object against its Kubernetes or prometheus-operator schema (kubernetes-models), then what
-// a schema cannot see: the PrometheusRule's groups against dashboards/alerts/pcie_bar.rules.yml,
+// a schema cannot see: the PrometheusRules' groups against dashboards/alerts/pcie_bar.rules.yml and
+// dashboards/fleet/pcie_bar.fleet.rules.yml,
 // the dashboards against dashboards/*.json, references between objects, and the exporter's
 // least-privilege settings. Prints one line per problem and exits 1 if there is any.
 import { readFileSync, readdirSync } from "node:fs";
@@ -49,11 +50,19 @@ async function validateSchema(obj, report) {
   }
 }
 
+// Each PrometheusRule by name, and the rules file it is made from (as in sync.mjs).
+const ruleSources = {
+  "pcie-bar-exporter": "dashboards/alerts/pcie_bar.rules.yml",
+  "pcie-bar-exporter-fleet": "dashboards/fleet/pcie_bar.fleet.rules.yml",
+};
+
 function checkPrometheusRule(rule, report) {
-  const rulesFile = join(repoRoot, "dashboards/alerts/pcie_bar.rules.yml");
-  const [source] = parseYamlDocuments(readFileSync(rulesFile, "utf8"), rulesFile);
-  if (!isDeepStrictEqual(rule.spec?.groups, source.groups))
-    report("spec.groups differ from dashboards/alerts/pcie_bar.rules.yml; run tests/kubernetes/validate.sh --sync");
+  const source = ruleSources[rule.metadata.name];
+  if (!source) return report(`no rules file is known for this PrometheusRule (known: ${Object.keys(ruleSources).join(", ")})`);
+  const rulesFile = join(repoRoot, source);
+  const [parsed] = parseYamlDocuments(readFileSync(rulesFile, "utf8"), rulesFile);
+  if (!isDeepStrictEqual(rule.spec?.groups, parsed.groups))
+    report(`spec.groups differ from ${source}; run tests/kubernetes/validate.sh --sync`);
 }
 
 function checkDashboards(objects, report) {
@@ -143,7 +152,9 @@ for (const file of renderedFiles) {
   for (const obj of objects) await validateSchema(obj, reportFor(obj));
 
   const rules = objects.filter((obj) => obj.kind === "PrometheusRule");
-  if (rules.length !== 1) report(`${rules.length} PrometheusRules, want 1`);
+  const ruleNames = rules.map((rule) => rule.metadata.name).sort().join(", ");
+  if (ruleNames !== Object.keys(ruleSources).sort().join(", "))
+    report(`PrometheusRules ${ruleNames}, want one each of ${Object.keys(ruleSources).sort().join(", ")}`);
   rules.forEach((rule) => checkPrometheusRule(rule, reportFor(rule)));
   const daemonSets = objects.filter((obj) => obj.kind === "DaemonSet");
   if (daemonSets.length !== 1) report(`${daemonSets.length} DaemonSets, want 1`);

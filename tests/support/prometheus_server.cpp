@@ -22,15 +22,27 @@ std::string yaml_target_list(const std::vector<std::string>& targets) {
 PrometheusServer::PrometheusServer(const std::vector<std::string>& targets, const std::string& extra_config,
                                    const std::string& scrape_interval)
     : dir_(fresh_test_dir("prometheus", this)), port_(free_loopback_port()) {
-  std::ofstream(dir_ + "/prometheus.yml")
-      << "global: {scrape_interval: " << scrape_interval << ", evaluation_interval: 1s}\n"
-      << "scrape_configs:\n  - job_name: pcie_bar\n    static_configs:\n"
-      << "      - targets: " << yaml_target_list(targets) << "\n"
-      << extra_config;
+  std::ofstream(dir_ + "/prometheus.yml") << "global: {scrape_interval: " << scrape_interval
+                                          << ", evaluation_interval: 1s}\n"
+                                          << "scrape_configs:\n  - job_name: pcie_bar\n    static_configs:\n"
+                                          << "      - targets: " << yaml_target_list(targets) << "\n"
+                                          << extra_config;
+  start();
+}
+
+PrometheusServer::PrometheusServer(WholeConfig, const std::string& yaml)
+    : dir_(fresh_test_dir("prometheus", this)), port_(free_loopback_port()) {
+  std::ofstream(dir_ + "/prometheus.yml") << yaml;
+  start();
+}
+
+void PrometheusServer::start() {
   process_ = std::make_unique<BackgroundProcess>(std::vector<std::string>{
       "/usr/bin/prometheus", "--config.file=" + dir_ + "/prometheus.yml", "--storage.tsdb.path=" + dir_ + "/data",
       "--web.listen-address=127.0.0.1:" + std::to_string(port_)});
 }
+
+pid_t PrometheusServer::pid() const { return process_->pid(); }
 
 PrometheusServer::~PrometheusServer() {
   process_.reset();  // stopped before its data directory goes
@@ -42,7 +54,9 @@ std::string PrometheusServer::own_metrics() const {
 }
 
 nlohmann::json query_api(int port, const std::string& promql) {
-  auto r = http_get("http://127.0.0.1:" + std::to_string(port) + "/api/v1/query?query=" + url_encode(promql));
+  HttpRequest request("http://127.0.0.1:" + std::to_string(port) + "/api/v1/query?query=" + url_encode(promql));
+  request.timeout_ms = 30000;  // a query over a whole shard's series, on a loaded machine, takes seconds
+  auto r = http(request);
   if (r.status != 200) return nlohmann::json::array();
   auto j = nlohmann::json::parse(r.body, nullptr, false);
   if (j.is_discarded() || j["status"] != "success") return nlohmann::json::array();

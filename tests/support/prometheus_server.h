@@ -2,6 +2,8 @@
 // A real Prometheus server (Debian's /usr/bin/prometheus) on a free loopback port, scraping the
 // given targets (every second unless told otherwise), with a throwaway TSDB.
 
+#include <sys/types.h>
+
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -23,7 +25,15 @@ class PrometheusServer {
   // `extra_config` is appended to prometheus.yml (e.g. rule_files).
   explicit PrometheusServer(const std::vector<std::string>& targets, const std::string& extra_config = "",
                             const std::string& scrape_interval = "1s");
+  // A server whose prometheus.yml is `yaml` as it stands (files it names: absolute paths). The
+  // tag keeps a braced target list from meaning this constructor.
+  struct WholeConfig {};
+  PrometheusServer(WholeConfig, const std::string& yaml);
   ~PrometheusServer();
+  int port() const { return port_; }
+  pid_t pid() const;
+  // The server's own directory: prometheus.yml and the TSDB.
+  const std::string& dir() const { return dir_; }
   // The instant query's result array (empty on error or no data).
   nlohmann::json query(const std::string& promql) const { return query_api(port_, promql); }
   // The server's own /metrics page.
@@ -32,6 +42,8 @@ class PrometheusServer {
   nlohmann::json wait_for(const std::string& promql, int seconds) const;
 
  private:
+  void start();  // runs prometheus on dir_/prometheus.yml
+
   std::string dir_;
   int port_ = 0;
   std::unique_ptr<BackgroundProcess> process_;
