@@ -169,7 +169,8 @@ TEST(Dashboards, EveryQueryReturnsDataFromARealPrometheus) {
   // With the fleet rules, which the fleet dashboard's queries read (here on the one server that
   // scrapes, in a fleet on the global one: tests/dashboards/fleet_test.cpp).
   testing::PrometheusServer prometheus({"127.0.0.1:" + std::to_string(exporter.port())},
-                                       "rule_files: ['" PCIE_BAR_SOURCE_DIR "/dashboards/fleet/pcie_bar.fleet.rules.yml']\n");
+                                       "rule_files: ['" PCIE_BAR_SOURCE_DIR
+                                       "/dashboards/fleet/pcie_bar.fleet.rules.yml']\n");
   // rate() over the dashboards' interval needs two scrapes with growing counters.
   ASSERT_FALSE(prometheus.wait_for("rate(pcie_bar_op_duration_seconds_count{op=\"rw\"}[1m]) > 0", 60).empty());
   std::this_thread::sleep_for(std::chrono::seconds(2));

@@ -68,8 +68,7 @@ std::string device_yaml(int index, bool gone, bool degraded) {
 
 std::string host_config(bool gone, bool degraded) {
   std::string yaml = "devices:\n";
-  for (int i = 0; i < kDevicesPerHost; ++i)
-    yaml += device_yaml(i, gone && i == 7, degraded && i == 6);
+  for (int i = 0; i < kDevicesPerHost; ++i) yaml += device_yaml(i, gone && i == 7, degraded && i == 6);
   return yaml;
 }
 
@@ -198,7 +197,8 @@ void Fleet::start() {
       cfg = dir + "/host" + (gone ? "-gone" : "") + (degraded ? "-degraded" : "") + ".yml";
       std::ofstream(cfg) << host_config(gone, degraded);
     }
-    auto& e = exporters.emplace_back(std::make_unique<testing::ExporterProcess>(std::vector<std::string>{"--config.file", cfg}));
+    auto& e = exporters.emplace_back(
+        std::make_unique<testing::ExporterProcess>(std::vector<std::string>{"--config.file", cfg}));
     if (e->port() <= 0) {
       why_not_ready = "exporter " + std::to_string(host) + " did not start: " + e->log();
       return;
@@ -209,8 +209,10 @@ void Fleet::start() {
     for (int i = 0; i < kDevicesPerHost; ++i) {
       Device d{instance, "sim" + std::to_string(i)};
       devices.insert(d);
-      if (gone && i == 7) gone_devices.insert(d), gone_hosts.insert(instance);
-      else up_devices.insert(d);
+      if (gone && i == 7)
+        gone_devices.insert(d), gone_hosts.insert(instance);
+      else
+        up_devices.insert(d);
       if (degraded && i == 6) degraded_devices.insert(d), degraded_hosts.insert(instance);
     }
   }
@@ -220,16 +222,18 @@ void Fleet::start() {
   std::ofstream(dir + "/targets/fleet.json") << json::array({{{"targets", targets}}}).dump();
   std::vector<int> shard_ports;
   for (int shard = 0; shard < kShards; ++shard) {
-    shards.push_back(std::make_unique<testing::PrometheusServer>(
-        testing::PrometheusServer::WholeConfig{}, shard_config(shard, dir + "/targets/*.json")));
+    shards.push_back(std::make_unique<testing::PrometheusServer>(testing::PrometheusServer::WholeConfig{},
+                                                                 shard_config(shard, dir + "/targets/*.json")));
     shard_ports.push_back(shards.back()->port());
   }
-  global = std::make_unique<testing::PrometheusServer>(testing::PrometheusServer::WholeConfig{}, global_config(shard_ports));
+  global =
+      std::make_unique<testing::PrometheusServer>(testing::PrometheusServer::WholeConfig{}, global_config(shard_ports));
 
   // Every up device's p99 (finite: two runs scraped), every failing device's errors, every exporter.
   const int budget = 240;
   if (!wait_until("count(pcie_bar:op_latency_p99_seconds:rate5m >= 0)", 3.0 * up_devices.size(), budget) ||
-      !wait_until("count(pcie_bar:errors:increase15m{kind=\"run\"} > 0)", static_cast<double>(gone_devices.size()), budget) ||
+      !wait_until("count(pcie_bar:errors:increase15m{kind=\"run\"} > 0)", static_cast<double>(gone_devices.size()),
+                  budget) ||
       !wait_until("count(pcie_bar:exporter_up == 1)", static_cast<double>(instances.size()), budget))
     return;
   ready_at = Clock::now();
@@ -277,7 +281,8 @@ TEST_F(FleetTest, EveryExporterIsScrapedByExactlyOneShard) {
   }
   EXPECT_EQ(shards_of.size(), fleet_->instances.size());
   for (const auto& instance : fleet_->instances)
-    EXPECT_EQ(shards_of[instance].size(), 1u) << instance << " is scraped by " << shards_of[instance].size() << " shards";
+    EXPECT_EQ(shards_of[instance].size(), 1u)
+        << instance << " is scraped by " << shards_of[instance].size() << " shards";
 }
 
 // Per metric rather than all pcie_bar_ series at once: selecting a shard's 75,000 series by a name
@@ -304,7 +309,8 @@ TEST_F(FleetTest, EveryDeviceIsInExactlyOneShard) {
 TEST_F(FleetTest, GlobalViewHasEveryDeviceFromTheShardThatScrapesIt) {
   std::map<std::string, std::string> shard_of;  // instance -> shard, from the shards' own `up`
   for (int shard = 0; shard < kShards; ++shard)
-    for (const auto& i : instances_in(fleet_->shards[shard]->query("up{job=\"pcie_bar\"}"))) shard_of[i] = std::to_string(shard);
+    for (const auto& i : instances_in(fleet_->shards[shard]->query("up{job=\"pcie_bar\"}")))
+      shard_of[i] = std::to_string(shard);
   auto up = fleet_->global->query("pcie_bar:device_up");
   EXPECT_EQ(devices_in(up), fleet_->devices);
   EXPECT_EQ(up.size(), fleet_->devices.size()) << "a device is in the global view more than once";
@@ -322,9 +328,7 @@ TEST_F(FleetTest, GlobalViewHoldsOnlyRecordedSeries) {
 // What each panel of the fleet dashboard must show for the fleet set up above.
 using PanelCheck = std::function<void(const Fleet&, const std::string& ref, const json& result)>;
 
-void expect_count(const json& r, std::size_t want) {
-  EXPECT_EQ(scalar(r), static_cast<double>(want));
-}
+void expect_count(const json& r, std::size_t want) { EXPECT_EQ(scalar(r), static_cast<double>(want)); }
 
 // topk/bottomk by (op) (10, X): ten devices per op, and X itself covers every up device.
 void expect_ranked(const Fleet& f, const std::string& expr, const json& result) {
@@ -341,10 +345,12 @@ void expect_ranked(const Fleet& f, const std::string& expr, const json& result) 
 const std::map<std::string, PanelCheck>& panel_checks() {
   static const std::map<std::string, PanelCheck> checks = {
       {"Devices", [](const Fleet& f, const std::string&, const json& r) { expect_count(r, f.devices.size()); }},
-      {"Devices down", [](const Fleet& f, const std::string&, const json& r) { expect_count(r, f.gone_devices.size()); }},
+      {"Devices down",
+       [](const Fleet& f, const std::string&, const json& r) { expect_count(r, f.gone_devices.size()); }},
       {"Devices with a degraded link",
        [](const Fleet& f, const std::string&, const json& r) { expect_count(r, f.degraded_devices.size()); }},
-      {"Devices with errors (15m)", [](const Fleet& f, const std::string&, const json& r) { expect_count(r, f.gone_devices.size()); }},
+      {"Devices with errors (15m)",
+       [](const Fleet& f, const std::string&, const json& r) { expect_count(r, f.gone_devices.size()); }},
       {"Exporters not answering", [](const Fleet&, const std::string&, const json& r) { expect_count(r, 0); }},
       {"Exporters", [](const Fleet& f, const std::string&, const json& r) { expect_count(r, f.instances.size()); }},
       {"Devices down or degraded per host",
@@ -401,8 +407,10 @@ TEST_F(FleetTest, EveryFleetDashboardQueryAnswersForEveryDevice) {
       SCOPED_TRACE(expr);
       auto result = fleet_->global->query(expr);
       ASSERT_FALSE(result.empty());
-      if (check->second) check->second(*fleet_, t["refId"], result);
-      else expect_ranked(*fleet_, expr, result);
+      if (check->second)
+        check->second(*fleet_, t["refId"], result);
+      else
+        expect_ranked(*fleet_, expr, result);
     }
   }
 }
@@ -425,14 +433,15 @@ TEST_F(FleetTest, RecordsSeriesMemoryAndCpu) {
          << " shards, scrape/evaluation interval " << kInterval << "\n";
   report << "exporters started in " << fleet_->exporter_start_seconds << " s; every device in the global view "
          << fleet_->ready_seconds << " s after the start\n";
-  report << "exporters: CPU " << 100 * exporter_cpu / window << " % of one core in all (over " << window
-         << " s), RSS " << exporter_rss / fleet_->exporters.size() / 1048576 << " MiB each\n";
+  report << "exporters: CPU " << 100 * exporter_cpu / window << " % of one core in all (over " << window << " s), RSS "
+         << exporter_rss / fleet_->exporters.size() / 1048576 << " MiB each\n";
   // One healthy device's series, wherever it is scraped.
   const Device& d = *fleet_->up_devices.begin();
   std::string one_device = "instance=\"" + d.first + "\",device=\"" + d.second + "\"";
   double raw_per_device = 0;
   for (const auto& shard : fleet_->shards)
-    if (double n = scalar(shard->query("count({__name__=~\"pcie_bar_.+\"," + one_device + "})")); n > 0) raw_per_device += n;
+    if (double n = scalar(shard->query("count({__name__=~\"pcie_bar_.+\"," + one_device + "})")); n > 0)
+      raw_per_device += n;
   double recorded_per_device = scalar(fleet_->global->query("count({__name__=~\"pcie_bar:.+\"," + one_device + "})"));
   report << "series per healthy device: " << raw_per_device << " raw on its shard, " << recorded_per_device
          << " recorded in the global view\n";

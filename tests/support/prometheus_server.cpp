@@ -22,11 +22,11 @@ std::string yaml_target_list(const std::vector<std::string>& targets) {
 PrometheusServer::PrometheusServer(const std::vector<std::string>& targets, const std::string& extra_config,
                                    const std::string& scrape_interval)
     : dir_(fresh_test_dir("prometheus", this)), port_(free_loopback_port()) {
-  std::ofstream(dir_ + "/prometheus.yml") << "global: {scrape_interval: " << scrape_interval
-                                          << ", evaluation_interval: 1s}\n"
-                                          << "scrape_configs:\n  - job_name: pcie_bar\n    static_configs:\n"
-                                          << "      - targets: " << yaml_target_list(targets) << "\n"
-                                          << extra_config;
+  std::ofstream(dir_ + "/prometheus.yml")
+      << "global: {scrape_interval: " << scrape_interval << ", evaluation_interval: 1s}\n"
+      << "scrape_configs:\n  - job_name: pcie_bar\n    static_configs:\n"
+      << "      - targets: " << yaml_target_list(targets) << "\n"
+      << extra_config;
   start();
 }
 
