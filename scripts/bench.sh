@@ -111,9 +111,9 @@ for op, block in (("Read", 64), ("Read", 4096), ("Write", 64), ("Write", 4096)):
     added = bench[f"BM_Paired{op}/{block}"]["timing_added_seconds"] * 1e9
     row(f"timing cost added per op, {op.upper()} {block} B (median latency - bare loop's time per op)",
         f"{added:.1f} ns", "<= 15 ns", added <= 15, bench_cmd(f"Paired{op}/{block}"))
-pair = once["clock"]["overhead_seconds"] * 1e9
-row(f"one timestamp pair ({once['clock']['source']}, median; subtracted from every sample)", f"{pair:.1f} ns",
-    "(reported)", True, "build/bin/pcie_bar_exporter --once --output json | jq .clock")
+pair = once["context"]["clock"]["overhead_seconds"] * 1e9
+row(f"one timestamp pair ({once['context']['clock']['source']}, median; subtracted from every sample)", f"{pair:.1f} ns",
+    "(reported)", True, "build/bin/pcie_bar_exporter --once --output json | jq .context.clock")
 def median_wall(x):
     w = sorted(json.load(open(f"{work}/once.{x}.{r}.json"))["devices"][0]["sweep_wall_seconds"] for r in range(1, 6))
     return w[2]

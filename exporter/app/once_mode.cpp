@@ -11,6 +11,7 @@ namespace pcie_bar {
 int run_once_mode(const CliOptions& cli, const std::vector<DeviceSpec>& devices, std::ostream& out) {
   const Clock clock = Clock::calibrate();
   OnceReport report;
+  report.context = collect_report_context();
   report.clock_source = clock.source_name();
   report.clock_fallback_reason = clock.fallback_reason();
   report.clock_overhead_seconds = clock.overhead_seconds();

@@ -6,10 +6,12 @@
 
 #include "core/clock.h"
 #include "core/measure.h"
+#include "exporter/report/report_context.h"
 
 namespace pcie_bar {
 
 struct OnceReport {
+  ReportContext context;
   std::string clock_source;
   std::string clock_fallback_reason;
   double clock_overhead_seconds = 0;

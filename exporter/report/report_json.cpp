@@ -105,10 +105,19 @@ json device_json(const DeviceRun& d) {
 }  // namespace
 
 void write_json(const OnceReport& report, std::ostream& out) {
-  json j = {{"clock",
-             {{"source", report.clock_source},
-              {"overhead_seconds", report.clock_overhead_seconds},
-              {"fallback_reason", report.clock_fallback_reason}}},
+  const ReportContext& c = report.context;
+  json j = {{"schema_version", kReportSchemaVersion},
+            {"context",
+             {{"tool_version", c.tool_version},
+              {"tool_revision", c.tool_revision},
+              {"host", c.host},
+              {"kernel", c.kernel},
+              {"cpu_model", c.cpu_model},
+              {"date", c.date},
+              {"clock",
+               {{"source", report.clock_source},
+                {"overhead_seconds", report.clock_overhead_seconds},
+                {"fallback_reason", report.clock_fallback_reason}}}}},
             {"devices", json::array()}};
   for (const DeviceRun& d : report.devices) j["devices"].push_back(device_json(d));
   out << j.dump(2) << '\n';

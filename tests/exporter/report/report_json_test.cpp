@@ -61,8 +61,23 @@ TEST(ReportJson, HasTheDocumentedShape) {
   EXPECT_EQ(v["written"], "0x12345678");
   EXPECT_EQ(v["read_back"], "0xedcba987");
   EXPECT_EQ(v["ok"], false);
-  EXPECT_EQ(j["clock"]["source"], "tsc");
+  EXPECT_EQ(j["context"]["clock"]["source"], "tsc");
   EXPECT_EQ(d["timing_cpu"], (nlohmann::json{{"cpu", 5}, {"numa_node", 1}, {"local_to_device", true}, {"note", ""}}));
+}
+
+// A saved report says what made it and where, so it can be trusted (or compared) later.
+TEST(ReportJson, StartsWithTheSchemaVersionAndTheContext) {
+  OnceReport rep = testing::sample_report();
+  rep.context = {"0.1.0", "abc1234", "rack7-fpga3", "Linux 6.1.0-27-amd64", "AMD EPYC 9B45", "2026-11-30T05:00:00Z"};
+  const auto j = json_of(rep);
+  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["context"]["tool_version"], "0.1.0");
+  EXPECT_EQ(j["context"]["tool_revision"], "abc1234");
+  EXPECT_EQ(j["context"]["host"], "rack7-fpga3");
+  EXPECT_EQ(j["context"]["kernel"], "Linux 6.1.0-27-amd64");
+  EXPECT_EQ(j["context"]["cpu_model"], "AMD EPYC 9B45");
+  EXPECT_EQ(j["context"]["date"], "2026-11-30T05:00:00Z");
+  EXPECT_DOUBLE_EQ(j["context"]["clock"]["overhead_seconds"].get<double>(), 9e-9);
 }
 
 TEST(ReportJson, DeviceNamesAreEscapedNotSpliced) {

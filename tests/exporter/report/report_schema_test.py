@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""The JSON report's schema (exporter/report/report.schema.json) against real output of the
+binary: a default run, a run with writes and write-verify probes, and a run whose device cannot
+be opened; and the CSV of that failed device keeps its error in a row of its own.
+
+Usage: report_schema_test.py BINARY SOURCE_DIR WORK_DIR   (ctest: report.schema)
+"""
+import csv, io, json, os, subprocess, sys
+
+import jsonschema
+
+binary, source, work = sys.argv[1:4]
+os.makedirs(work, exist_ok=True)
+schema = json.load(open(os.path.join(source, "exporter/report/report.schema.json")))
+jsonschema.Draft202012Validator.check_schema(schema)
+validator = jsonschema.Draft202012Validator(schema)
+failures = []
+
+
+def once(name, args, want_rc):
+    run = subprocess.run([binary, "--once", *args], capture_output=True, text=True, timeout=300)
+    if run.returncode != want_rc:
+        failures.append(f"{name}: exit code {run.returncode}, expected {want_rc}; stderr: {run.stderr.strip()}")
+    return run.stdout
+
+
+def validate(name, text):
+    try:
+        report = json.loads(text)
+    except json.JSONDecodeError as e:
+        failures.append(f"{name}: not JSON: {e}")
+        return None
+    for error in validator.iter_errors(report):
+        failures.append(f"{name}: {'/'.join(map(str, error.absolute_path)) or '(top)'}: {error.message}")
+    return report
+
+
+# A failed device in both formats: a sim BAR whose backing file cannot be created.
+failing = os.path.join(work, "failing.yml")
+with open(failing, "w") as f:
+    f.write("devices:\n"
+            "  - {name: ok0, backend: sim, sweep: {block_sizes: [8]}}\n"
+            "  - {name: broken0, backend: sim, sim: {path: /nonexistent-dir/pcie-bar-sim}}\n")
+
+default = validate("default", once("default", ["--output", "json"], 0))
+validate("writes and probes", once("writes and probes",
+         ["--output", "json", "--config.file", os.path.join(source, "config/examples/sim.yml")], 0))
+broken = validate("failed device", once("failed device", ["--output", "json", "--config.file", failing], 3))
+
+if default:
+    context = default["context"]
+    if context["tool_version"] == "" or context["date"] == "":
+        failures.append(f"default: context lacks the version or date: {context}")
+    if not context["kernel"].startswith("Linux "):
+        failures.append(f"default: kernel is {context['kernel']!r}")
+    if default["devices"][0]["verify"] == [] and default["devices"][0]["results"] == []:
+        failures.append("default: no results")
+if broken:
+    errors = {d["name"]: d["error"] for d in broken["devices"]}
+    if errors.get("ok0") is not None or not errors.get("broken0"):
+        failures.append(f"failed device: errors by device are {errors}")
+
+rows = list(csv.reader(io.StringIO(once("failed device, CSV", ["--output", "csv", "--config.file", failing], 3))))
+header, body = rows[0], rows[1:]
+broken_rows = [r for r in body if r[0] == "broken0"]
+if header[-1] != "error":
+    failures.append(f"CSV: the last column is {header[-1]!r}, not error")
+if len(broken_rows) != 1 or len(broken_rows[0]) != len(header) or "nonexistent-dir" not in broken_rows[0][-1]:
+    failures.append(f"CSV: the failed device's rows are {broken_rows}")
+if any(len(r) != len(header) or r[-1] != "" for r in body if r[0] == "ok0"):
+    failures.append("CSV: the working device's rows have a different shape or an error")
+
+for f in failures:
+    print("FAIL", f)
+print(f"{len(failures)} failure(s)")
+sys.exit(1 if failures else 0)
