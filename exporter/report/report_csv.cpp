@@ -34,23 +34,22 @@ void write_csv(const OnceReport& report, std::ostream& out) {
          "latency_stddev_seconds,latency_cv,latency_p50_ci95_low_seconds,latency_p50_ci95_high_seconds,repetitions,"
          "repetitions_median_throughput_bytes_per_second,repetitions_throughput_cv,error\n";
   for (const DeviceRun& d : report.devices) {
-    const std::string device = quoted(d.spec.name) + ',' + backend_name(d.spec.backend) + ',' +
-                               quoted(d.spec.address) + ',' + std::to_string(d.spec.bar) + ',';
+    const std::string device = quoted(d.spec.name) + ',' + backend_name(d.spec.backend) + ',' + quoted(d.spec.address) +
+                               ',' + std::to_string(d.spec.bar) + ',';
     // A device that failed before it measured anything still gets its row: the columns of the
     // measurement empty, the error in the last one.
     if (d.sweep.results.empty() && !d.error.empty())
       out << device << std::string(kMeasurementColumns, ',') << quoted(d.error) << '\n';
     for (const OpResult& r : d.sweep.results) {
       OpStats s = op_stats(r, d.sweep.seconds_per_unit);
-      out << device << op_name(r.op) << ',' << r.block_size << ',' << r.ops << ',' << r.bytes << ','
-          << num(s.seconds) << ',' << num(s.throughput_bytes_per_second) << ',' << r.mismatches << ','
-          << num(s.latency.min) << ',' << num(s.latency.mean) << ',' << num(s.latency.p50) << ',' << num(s.latency.p99)
-          << ',' << num(s.latency.max) << ',' << r.ops_per_sample << ',' << r.iterations_planned << ','
-          << (r.budget_limited ? "true" : "false") << ',' << (r.underpowered() ? "true" : "false") << ',' << r.samples
-          << ',' << num(s.latency.p999) << ',' << num(s.latency.stddev) << ',' << num(s.latency.cv) << ','
-          << num(s.latency.p50_ci_low) << ',' << num(s.latency.p50_ci_high) << ',' << s.repetitions.count << ','
-          << num(s.repetitions.median_throughput) << ',' << num(s.repetitions.cv) << ','
-          << (d.error.empty() ? "" : quoted(d.error)) << '\n';
+      out << device << op_name(r.op) << ',' << r.block_size << ',' << r.ops << ',' << r.bytes << ',' << num(s.seconds)
+          << ',' << num(s.throughput_bytes_per_second) << ',' << r.mismatches << ',' << num(s.latency.min) << ','
+          << num(s.latency.mean) << ',' << num(s.latency.p50) << ',' << num(s.latency.p99) << ',' << num(s.latency.max)
+          << ',' << r.ops_per_sample << ',' << r.iterations_planned << ',' << (r.budget_limited ? "true" : "false")
+          << ',' << (r.underpowered() ? "true" : "false") << ',' << r.samples << ',' << num(s.latency.p999) << ','
+          << num(s.latency.stddev) << ',' << num(s.latency.cv) << ',' << num(s.latency.p50_ci_low) << ','
+          << num(s.latency.p50_ci_high) << ',' << s.repetitions.count << ',' << num(s.repetitions.median_throughput)
+          << ',' << num(s.repetitions.cv) << ',' << (d.error.empty() ? "" : quoted(d.error)) << '\n';
     }
   }
 }

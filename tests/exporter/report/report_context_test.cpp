@@ -11,8 +11,8 @@ namespace pcie_bar {
 namespace {
 
 std::string fake_proc(const std::string& cpuinfo) {
-  const std::string dir = ::testing::TempDir() + "report_context_proc_" +
-                          ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const std::string dir =
+      ::testing::TempDir() + "report_context_proc_" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/cpuinfo") << cpuinfo;
   return dir;
