@@ -1,6 +1,7 @@
 #include "config/duration.h"
 
 #include <cctype>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
@@ -52,7 +53,7 @@ std::optional<std::chrono::nanoseconds> parse_latency(std::string_view text) {
     char* end = nullptr;
     const double value = std::strtod(number.c_str(), &end);
     if (*end != '\0' || value * scale > 1e12) return std::nullopt;  // over 1000 s is no latency
-    return std::chrono::nanoseconds(static_cast<int64_t>(value * scale + 0.5));
+    return std::chrono::nanoseconds(std::llround(value * scale));
   }
   return std::nullopt;
 }

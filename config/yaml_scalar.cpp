@@ -89,7 +89,7 @@ void YamlField::expect_keys(std::initializer_list<const char*> allowed) const {
     if (!key_node.IsScalar()) {
       YamlField(key_node, path_, source_, key_node.Mark()).fail("keys must be plain names");
     }
-    const std::string key = key_node.Scalar();
+    const std::string& key = key_node.Scalar();
     const std::string key_path = path_.empty() ? key : path_ + "." + key;
     YamlField at_key(key_node, key_path, source_, key_node.Mark());
     if (!seen.insert(key).second) at_key.fail("key given twice");

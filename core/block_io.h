@@ -144,14 +144,10 @@ class BlockIo {
   template <typename F>
   decltype(auto) with_mapped_words(unsigned width, F&& f) const {
     switch (width) {
-      case 1:
-        return f(MappedWords<uint8_t>{base_});
-      case 2:
-        return f(MappedWords<uint16_t>{base_});
-      case 4:
-        return f(MappedWords<uint32_t>{base_});
-      default:
-        return f(MappedWords<uint64_t>{base_});
+      case 1: return f(MappedWords<uint8_t>{base_});
+      case 2: return f(MappedWords<uint16_t>{base_});
+      case 4: return f(MappedWords<uint32_t>{base_});
+      default: return f(MappedWords<uint64_t>{base_});
     }
   }
 

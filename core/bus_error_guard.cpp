@@ -92,8 +92,9 @@ void die_after_failed_remap(int sig, uintptr_t begin, uintptr_t end, int mmap_er
 bool replace_with_anonymous_memory(uintptr_t begin, uintptr_t end) {
   // mmap is a plain system call here, safe in a handler; the mapping stays reserved, so no
   // other mapping can land in its place before its owner unmaps it.
-  void* p = mmap(reinterpret_cast<void*>(begin), end - begin, PROT_READ | PROT_WRITE,
-                 MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  // The address is the faulting mapping's, kept as an integer in the lock-free slot table.
+  void* at = reinterpret_cast<void*>(begin);  // NOLINT(performance-no-int-to-ptr)
+  void* p = mmap(at, end - begin, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   return p != MAP_FAILED;
 }
 

@@ -17,12 +17,9 @@ std::unique_ptr<Bar> open_bar(const DeviceSpec& spec) {
       if (spec.sim.model.active()) bar = std::make_unique<ModelledBar>(std::move(bar), spec.sim.model);
       return bar;
     }
-    case Backend::kVfio:
-      return VfioBar::open(spec, sysfs);
-    case Backend::kUio:
-      return open_uio_bar(spec, sysfs);
-    case Backend::kSysfs:
-      return open_sysfs_bar(spec, sysfs);
+    case Backend::kVfio: return VfioBar::open(spec, sysfs);
+    case Backend::kUio: return open_uio_bar(spec, sysfs);
+    case Backend::kSysfs: return open_sysfs_bar(spec, sysfs);
   }
   throw DeviceError("unknown backend");
 }

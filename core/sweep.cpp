@@ -11,12 +11,9 @@ namespace pcie_bar {
 
 const char* op_name(Op op) {
   switch (op) {
-    case Op::kRead:
-      return "read";
-    case Op::kWrite:
-      return "write";
-    case Op::kReadWrite:
-      return "rw";
+    case Op::kRead: return "read";
+    case Op::kWrite: return "write";
+    case Op::kReadWrite: return "rw";
   }
   return "?";
 }
@@ -94,24 +91,15 @@ template <typename F>
 void with_block_size(uint64_t block, F&& f) {
   using std::integral_constant;
   switch (block) {
-    case 1:
-      return f(integral_constant<uint64_t, 1>{});
-    case 2:
-      return f(integral_constant<uint64_t, 2>{});
-    case 4:
-      return f(integral_constant<uint64_t, 4>{});
-    case 8:
-      return f(integral_constant<uint64_t, 8>{});
-    case 16:
-      return f(integral_constant<uint64_t, 16>{});
-    case 32:
-      return f(integral_constant<uint64_t, 32>{});
-    case 64:
-      return f(integral_constant<uint64_t, 64>{});
-    case 128:
-      return f(integral_constant<uint64_t, 128>{});
-    default:
-      return f(block);
+    case 1: return f(integral_constant<uint64_t, 1>{});
+    case 2: return f(integral_constant<uint64_t, 2>{});
+    case 4: return f(integral_constant<uint64_t, 4>{});
+    case 8: return f(integral_constant<uint64_t, 8>{});
+    case 16: return f(integral_constant<uint64_t, 16>{});
+    case 32: return f(integral_constant<uint64_t, 32>{});
+    case 64: return f(integral_constant<uint64_t, 64>{});
+    case 128: return f(integral_constant<uint64_t, 128>{});
+    default: return f(block);
   }
 }
 
@@ -244,9 +232,7 @@ class SweepRunner {
         // where counting all-ones reads here cost a compare, a set, a widen and an add per op.
         for_each_op(walk, block, n, [&](uint64_t i, uint64_t at) { folds[i] = io.read_and_fold(at, block); });
         break;
-      case Op::kWrite:
-        for_each_op(walk, block, n, [&](uint64_t, uint64_t at) { io.write(at, pattern, block); });
-        break;
+      case Op::kWrite: for_each_op(walk, block, n, [&](uint64_t, uint64_t at) { io.write(at, pattern, block); }); break;
       case Op::kReadWrite:
         for_each_op(walk, block, n, [&](uint64_t i, uint64_t at) {
           written[i] = rw_pattern(walk);

@@ -22,12 +22,12 @@ std::optional<std::vector<int>> parse_cpu_list(const std::string& text) {
     const char* end = part.data() + part.size();
     auto [p, ec] = std::from_chars(part.data(), end, first);
     if (ec != std::errc()) return std::nullopt;
-    if (p == end)
+    if (p == end) {
       last = first;
-    else if (*p != '-')
-      return std::nullopt;
-    else if (auto r = std::from_chars(p + 1, end, last); r.ec != std::errc() || r.ptr != end)
-      return std::nullopt;
+    } else {  // a range: "first-last"
+      auto r = std::from_chars(p + 1, end, last);
+      if (*p != '-' || r.ec != std::errc() || r.ptr != end) return std::nullopt;
+    }
     if (first < 0 || last < first || last >= CPU_SETSIZE) return std::nullopt;
     for (int c = first; c <= last; ++c) cpus.push_back(c);
   }

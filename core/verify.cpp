@@ -9,12 +9,9 @@ namespace pcie_bar {
 
 const char* verify_status_name(VerifyStatus s) {
   switch (s) {
-    case VerifyStatus::kOk:
-      return "ok";
-    case VerifyStatus::kMismatch:
-      return "mismatch";
-    case VerifyStatus::kSkipped:
-      return "skipped";
+    case VerifyStatus::kOk: return "ok";
+    case VerifyStatus::kMismatch: return "mismatch";
+    case VerifyStatus::kSkipped: return "skipped";
   }
   return "?";
 }

@@ -70,12 +70,9 @@ uint64_t fold_loop(const volatile std::byte* base, uint64_t offset, uint64_t len
 template <typename F>
 decltype(auto) with_vector(unsigned width, F&& f) {
   switch (width) {
-    case 16:
-      return f(Sse2{});
-    case 32:
-      return f(Avx2{});
-    default:
-      return f(Avx512{});
+    case 16: return f(Sse2{});
+    case 32: return f(Avx2{});
+    default: return f(Avx512{});
   }
 }
 

@@ -21,15 +21,9 @@ int run_once_mode(const CliOptions& cli, const std::vector<DeviceSpec>& devices,
   }
 
   switch (cli.output) {
-    case OutputFormat::kTable:
-      write_table(report, out);
-      break;
-    case OutputFormat::kJson:
-      write_json(report, out);
-      break;
-    case OutputFormat::kCsv:
-      write_csv(report, out);
-      break;
+    case OutputFormat::kTable: write_table(report, out); break;
+    case OutputFormat::kJson: write_json(report, out); break;
+    case OutputFormat::kCsv: write_csv(report, out); break;
   }
   // Whatever the format, a device that failed is said on stderr too, one line each, so a script
   // that keeps only stdout (or a CSV with no row for it) still shows why the exit code is 3.

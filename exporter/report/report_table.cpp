@@ -15,12 +15,9 @@ namespace {
 
 const char* op_label(Op op) {
   switch (op) {
-    case Op::kRead:
-      return "READ";
-    case Op::kWrite:
-      return "WRITE";
-    case Op::kReadWrite:
-      return "R+W";
+    case Op::kRead: return "READ";
+    case Op::kWrite: return "WRITE";
+    case Op::kReadWrite: return "R+W";
   }
   return "?";
 }

@@ -37,12 +37,8 @@ TEST(ReportCsv, OneRowPerResultWithRawUnits) {
 // was lost. Now the device has a row, its measurement columns empty and its error last.
 TEST(ReportCsv, ADeviceThatFailedHasARowWithItsError) {
   OnceReport rep = testing::sample_report();
-  DeviceRun failed;
-  failed.spec.name = "fpga1";
-  failed.spec.backend = Backend::kVfio;
-  failed.spec.address = "0000:23:00.0";
-  failed.error = "vfio: cannot open /dev/vfio/7: Device or resource busy";
-  rep.devices.push_back(failed);
+  rep.devices.push_back(testing::failed_run("fpga1", Backend::kVfio, "0000:23:00.0",
+                                            "vfio: cannot open /dev/vfio/7: Device or resource busy"));
   std::ostringstream out;
   write_csv(rep, out);
   std::istringstream lines(out.str());

@@ -78,15 +78,11 @@ TEST(ReportTable, SummaryGivesBestAndAverageAndTheVerdict) {
 
 TEST(ReportTable, UnopenedDeviceShowsTheError) {
   OnceReport rep;
-  DeviceRun d;
-  d.spec.name = "x";
-  d.spec.backend = Backend::kUio;
-  d.spec.address = "0000:01:00.0";
-  d.error = "uio: 0000:01:00.0 is bound to nvme, not uio_pci_generic";
-  rep.devices.push_back(d);
+  const std::string error = "uio: 0000:01:00.0 is bound to nvme, not uio_pci_generic";
+  rep.devices.push_back(testing::failed_run("x", Backend::kUio, "0000:01:00.0", error));
   std::ostringstream out;
   write_table(rep, out);
-  EXPECT_EQ(out.str(), "Device x: PCI 0000:01:00.0 BAR0 via backend uio\nERROR: " + d.error + "\n");
+  EXPECT_EQ(out.str(), "Device x: PCI 0000:01:00.0 BAR0 via backend uio\nERROR: " + error + "\n");
 }
 
 }  // namespace

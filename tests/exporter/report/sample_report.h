@@ -16,6 +16,17 @@ inline OpResult sample_result(Op op, uint64_t block, uint64_t ticks_each, uint64
   return r;
 }
 
+// A device that could not be opened: no results, only the error.
+inline DeviceRun failed_run(const std::string& name, Backend backend, const std::string& address,
+                            const std::string& error) {
+  DeviceRun d;
+  d.spec.name = name;
+  d.spec.backend = backend;
+  d.spec.address = address;
+  d.error = error;
+  return d;
+}
+
 inline OnceReport sample_report() {
   OnceReport rep;
   rep.clock_source = "tsc";
