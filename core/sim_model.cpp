@@ -78,14 +78,16 @@ uint64_t ModelledBar::spin_until(uint64_t until_ns) {
   return now;
 }
 
+// The access starts on entry: drawing its latency is part of it, so the wait ends that long
+// after this first clock read, and the account holds all of the access but a call and a return.
 void ModelledBar::wait(nanoseconds latency) {
+  const uint64_t start = Clock::monotonic_ns();
   rng_ ^= rng_ << 13, rng_ ^= rng_ >> 7, rng_ ^= rng_ << 17;
   const double uniform = static_cast<double>(rng_ >> 11) * 0x1.0p-53;  // [0, 1)
   double ns = static_cast<double>(latency.count()) * (1 + model_.jitter * (2 * uniform - 1));
   if (model_.tail_probability > 0 && uniform < model_.tail_probability)
     ns = static_cast<double>(model_.tail_latency.count());
   const uint64_t wanted = static_cast<uint64_t>(ns);
-  const uint64_t start = Clock::monotonic_ns();
   const uint64_t end = spin_until(start + (wanted > overshoot_ns_ ? wanted - overshoot_ns_ : 0));
   ++account_.accesses;
   account_.nanoseconds += end - start;

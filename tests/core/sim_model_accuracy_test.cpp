@@ -31,19 +31,20 @@ TEST(SimModelAccuracy, ReadLatencyIsTheModelsAndThroughputIsWhatItsAccessesTook)
   d.sim.model = *sim_model_preset("fpga-gen3x1");
   d.sim.model.tail_probability = 0;  // the rare 50 us tail would move the mean, by design
   d.writes.enabled = false;
-  d.sweep.iterations.read = 2000;
+  d.sweep.iterations.read = 10000;
   auto bar = open_bar(d);
   auto* model = dynamic_cast<ModelledBar*>(bar.get());
   ASSERT_NE(model, nullptr);
   const Clock clock = Clock::calibrate();
   // One block size per sweep, so the model's account covers that cell's accesses (its warm-up,
-  // a few dozen accesses, included). A preemption of milliseconds on a busy host can fall into
-  // the warm-up or the timed ops of one run: the median of three runs counts.
+  // a few dozen accesses, included). A long interruption lands either in the warm-up (the
+  // account grows, the tool's figure does not) or outside the model's wait (the other way
+  // round); in either of five runs, so the median of five counts.
   for (uint64_t block : {8u, 64u}) {
     d.sweep.block_sizes = {block};
     const double accesses = static_cast<double>(block / 8), nominal = 1.2e-6 * accesses;
-    std::vector<double> p50_error, throughput_error;
-    for (int run = 0; run < 3; ++run) {
+    std::vector<double> p50_error, throughput_ratio;
+    for (int run = 0; run < 5; ++run) {
       const ModelledBar::Account before = model->account();
       const SweepResult r = run_sweep(*bar, clock, d);
       const ModelledBar::Account after = model->account();
@@ -57,15 +58,15 @@ TEST(SimModelAccuracy, ReadLatencyIsTheModelsAndThroughputIsWhatItsAccessesTook)
           static_cast<unsigned long long>(block), s.latency.p50 * 1e9, nominal * 1e9,
           s.throughput_bytes_per_second / 1e6, took / 1e6, 100 * s.throughput_bytes_per_second / took);
       p50_error.push_back(std::abs(s.latency.p50 / nominal - 1));
-      throughput_error.push_back(std::abs(s.throughput_bytes_per_second / took - 1));
+      throughput_ratio.push_back(s.throughput_bytes_per_second / took);
       EXPECT_LE(s.throughput_bytes_per_second, 1.05 * static_cast<double>(block) / nominal)
           << block << " B: above the nominal figure";
       EXPECT_EQ(r.results[0].ops_per_sample, 1u);  // far longer than a clock pair: timed one by one
     }
     std::sort(p50_error.begin(), p50_error.end());
-    std::sort(throughput_error.begin(), throughput_error.end());
-    EXPECT_LE(p50_error[1], 0.05) << block << " B: median latency against the nominal one";
-    EXPECT_LE(throughput_error[1], 0.05) << block << " B: throughput against what the model's accesses took";
+    std::sort(throughput_ratio.begin(), throughput_ratio.end());
+    EXPECT_LE(p50_error[2], 0.05) << block << " B: median latency against the nominal one";
+    EXPECT_NEAR(throughput_ratio[2], 1, 0.05) << block << " B: throughput against what the model's accesses took";
   }
 }
 
