@@ -12,6 +12,7 @@
 #include "core/bar.h"
 #include "core/clock.h"
 #include "core/device_spec.h"
+#include "core/op.h"
 #include "core/histogram.h"
 
 namespace pcie_bar {
@@ -34,9 +35,6 @@ inline constexpr uint64_t kLatencyUnitsPerTick = 64;
 // too short to time against the pair's own jitter; 2048 last several pairs.
 inline constexpr uint64_t kMaxOpsPerSample = 2048;
 
-enum class Op { kRead, kWrite, kReadWrite };
-
-const char* op_name(Op op);  // "read", "write", "rw"
 
 struct OpResult {
   Op op = Op::kRead;
