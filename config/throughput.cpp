@@ -9,10 +9,14 @@ namespace pcie_bar {
 namespace {
 
 // Longest first, so "MiB/s" is not read as a number followed by "B/s".
-constexpr std::pair<std::string_view, double> kUnits[] = {
-    {"KiB/s", 1024.0}, {"MiB/s", 1024.0 * 1024}, {"GiB/s", 1024.0 * 1024 * 1024},
-    {"kB/s", 1e3},     {"MB/s", 1e6},            {"GB/s", 1e9},
-    {"B/s", 1},        {"", 1}};
+constexpr std::pair<std::string_view, double> kUnits[] = {{"KiB/s", 1024.0},
+                                                          {"MiB/s", 1024.0 * 1024},
+                                                          {"GiB/s", 1024.0 * 1024 * 1024},
+                                                          {"kB/s", 1e3},
+                                                          {"MB/s", 1e6},
+                                                          {"GB/s", 1e9},
+                                                          {"B/s", 1},
+                                                          {"", 1}};
 
 }  // namespace
 

@@ -46,8 +46,8 @@ std::vector<ThresholdCheck> check_thresholds(const SweepResult& sweep, const std
     for (const Threshold& t : thresholds) {
       if (!applies(t, r)) continue;
       if (t.min_throughput)
-        checks.push_back({r.op, r.block_size, Limit::kMinThroughput, *t.min_throughput,
-                          s.throughput_bytes_per_second, s.throughput_bytes_per_second < *t.min_throughput});
+        checks.push_back({r.op, r.block_size, Limit::kMinThroughput, *t.min_throughput, s.throughput_bytes_per_second,
+                          s.throughput_bytes_per_second < *t.min_throughput});
       if (t.max_p50)
         checks.push_back({r.op, r.block_size, Limit::kMaxP50, *t.max_p50, s.latency.p50, s.latency.p50 > *t.max_p50});
       if (t.max_p99)
@@ -59,9 +59,13 @@ std::vector<ThresholdCheck> check_thresholds(const SweepResult& sweep, const std
 
 std::string describe(const ThresholdCheck& c) {
   std::string op = op_name(c.op);
-  std::transform(op.begin(), op.end(), op.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+  std::transform(op.begin(), op.end(), op.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
   const bool throughput = c.limit == Limit::kMinThroughput;
-  return op + " " + std::to_string(c.block_size) + " B: " + (throughput ? "throughput " : c.limit == Limit::kMaxP50 ? "p50 " : "p99 ") +
+  return op + " " + std::to_string(c.block_size) + " B: " +
+         (throughput                  ? "throughput "
+          : c.limit == Limit::kMaxP50 ? "p50 "
+                                      : "p99 ") +
          figure(c.limit, c.measured) + (c.violated ? (throughput ? " below " : " above ") : " within ") +
          limit_name(c.limit) + " " + figure(c.limit, c.limit_value);
 }

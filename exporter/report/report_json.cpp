@@ -55,12 +55,8 @@ json verify_json(const VerifyResult& v) {
 }
 
 json threshold_json(const ThresholdCheck& c) {
-  return {{"op", op_name(c.op)},
-          {"block_size", c.block_size},
-          {"limit", limit_name(c.limit)},
-          {"limit_value", c.limit_value},
-          {"measured", c.measured},
-          {"violated", c.violated},
+  return {{"op", op_name(c.op)},          {"block_size", c.block_size}, {"limit", limit_name(c.limit)},
+          {"limit_value", c.limit_value}, {"measured", c.measured},     {"violated", c.violated},
           {"description", describe(c)}};
 }
 

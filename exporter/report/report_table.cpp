@@ -190,9 +190,11 @@ void write_summary(const DeviceRun& d, std::ostream& out) {
   const auto violated = std::count_if(d.thresholds.begin(), d.thresholds.end(), [](auto& c) { return c.violated; });
   out << "Result: " << (d.failed_checks() ? "FAIL" : "OK") << " (" << mismatches << " R+W mismatches, " << probes_ok
       << "/" << probes_run << " write-verify probes ok"
-      << (d.thresholds.empty() ? "" : ", " + std::to_string(violated) + " of " + std::to_string(d.thresholds.size()) +
-                                          " threshold checks failed") << (d.sweep.window_restored ? ", window restored" : "")
-      << ", sweep took " << format_seconds(d.sweep.wall_seconds) << ")\n";
+      << (d.thresholds.empty() ? ""
+                               : ", " + std::to_string(violated) + " of " + std::to_string(d.thresholds.size()) +
+                                     " threshold checks failed")
+      << (d.sweep.window_restored ? ", window restored" : "") << ", sweep took " << format_seconds(d.sweep.wall_seconds)
+      << ")\n";
 }
 
 }  // namespace

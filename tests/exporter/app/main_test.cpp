@@ -97,7 +97,8 @@ TEST(Main, SimFileSharesTheBarWithOtherProcesses) {
 // median of 1 us. Exit code 1, and every format names the violation; within a generous limit, 0.
 TEST(Main, AThresholdViolatedIsExitCode1AndNamedInEveryFormat) {
   const std::string device =
-      "devices:\n  - {name: slow0, backend: sim, sim: {model: {read_latency: 2us, jitter: 0}}, writes: {enabled: false},"
+      "devices:\n  - {name: slow0, backend: sim, sim: {model: {read_latency: 2us, jitter: 0}}, writes: {enabled: "
+      "false},"
       " verify: [], sweep: {block_sizes: [8], iterations: {read: 200}}, thresholds: [{op: read, max_p50: ";
   const std::string violated = write_temp("threshold-violated", device + "1us}]}\n");
   auto table = exporter({"--config.file", violated, "--once"});

@@ -45,7 +45,7 @@ TEST(ReportCsv, ADeviceThatFailedHasARowWithItsError) {
   std::string header, row, last;
   std::getline(lines, header);
   while (std::getline(lines, row)) last = row;
-  EXPECT_EQ(header.substr(header.rfind(',')), ",error");
+  EXPECT_EQ(header.substr(header.size() - 27), ",error,threshold_violations");
   EXPECT_EQ(last, "\"fpga1\",vfio,\"0000:23:00.0\",0," + std::string(25, ',') +
                       "\"vfio: cannot open /dev/vfio/7: Device or resource busy\",");
   EXPECT_EQ(std::count(last.begin(), last.end(), ','), std::count(header.begin(), header.end(), ','));
