@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "config/duration.h"
+#include "config/throughput.h"
 #include "config/yaml_scalar.h"
 #include "core/errno_text.h"
 #include "core/hex.h"
@@ -227,6 +228,38 @@ void decode_verify(const YamlField& f, std::vector<VerifySpec>& out) {
   }
 }
 
+Op op_of(const YamlField& f) {
+  for (Op op : {Op::kRead, Op::kWrite, Op::kReadWrite})
+    if (f.str() == op_name(op)) return op;
+  f.fail("'" + f.str() + "' is not an op (read, write or rw)");
+}
+
+// {op, block_sizes, min_throughput, max_p50, max_p99}: at least one limit; the cells it names
+// must be ones the sweep measures, or it would never be checked.
+Threshold decode_threshold(const YamlField& f, const DeviceSpec& d) {
+  f.expect_keys({"op", "block_sizes", "min_throughput", "max_p50", "max_p99"});
+  Threshold t;
+  if (f["op"].present()) t.op = op_of(f["op"]);
+  if (t.op && *t.op != Op::kRead && !d.writes.enabled)
+    f["op"].fail(std::string(op_name(*t.op)) + " is not measured: writes are not enabled (writes.enabled)");
+  if (YamlField b = f["block_sizes"]; b.present()) {
+    for (std::size_t i = 0; i < b.length(); ++i) {
+      t.block_sizes.push_back(b.at(i).u64());
+      const auto& swept = d.sweep.block_sizes;
+      if (std::find(swept.begin(), swept.end(), t.block_sizes.back()) == swept.end())
+        b.at(i).fail("block size " + std::to_string(t.block_sizes.back()) + " is not in sweep.block_sizes");
+    }
+  }
+  if (YamlField m = f["min_throughput"]; m.present()) {
+    t.min_throughput = parse_throughput(m.str());
+    if (!t.min_throughput) m.fail("'" + m.str() + "' is not a throughput (e.g. 200MB/s, 1.5GB/s, 64KiB/s)");
+  }
+  if (f["max_p50"].present()) t.max_p50 = std::chrono::duration<double>(latency_of(f["max_p50"])).count();
+  if (f["max_p99"].present()) t.max_p99 = std::chrono::duration<double>(latency_of(f["max_p99"])).count();
+  if (!t.min_throughput && !t.max_p50 && !t.max_p99) f.fail("a threshold needs min_throughput, max_p50 or max_p99");
+  return t;
+}
+
 // Cross-field checks that need no BAR size.
 void check_consistency(const YamlField& f, const DeviceSpec& d) {
   if (is_wide_width(d.access.width) && d.access.method != AccessMethod::kMmap)
@@ -256,7 +289,8 @@ YamlField field_for_key(const YamlField& f, const std::string& key) {
 }
 
 DeviceSpec decode_device(const YamlField& f) {
-  f.expect_keys({"name", "backend", "address", "bar", "sim", "window", "access", "writes", "sweep", "verify"});
+  f.expect_keys(
+      {"name", "backend", "address", "bar", "sim", "window", "access", "writes", "sweep", "verify", "thresholds"});
   DeviceSpec d;
   d.name = f["name"].str();
   if (d.name.empty()) f["name"].fail("must not be empty");
@@ -288,6 +322,8 @@ DeviceSpec decode_device(const YamlField& f) {
   }
   if (f["sweep"].present()) decode_sweep(f["sweep"], d.sweep);
   if (f["verify"].present()) decode_verify(f["verify"], d.verify);
+  if (YamlField t = f["thresholds"]; t.present())
+    for (std::size_t i = 0; i < t.length(); ++i) d.thresholds.push_back(decode_threshold(t.at(i), d));
   check_consistency(f, d);
   if (d.backend == Backend::kSim) {
     if (auto p = check_fits_bar(d, d.sim.size)) field_for_key(f, p->key).fail(p->message);

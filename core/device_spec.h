@@ -4,11 +4,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/backend.h"
 #include "core/bar.h"
+#include "core/op.h"
 
 namespace pcie_bar {
 
@@ -90,6 +92,15 @@ struct VerifySpec {
   bool restore = true;
 };
 
+// A limit on the sweep's figures (config `thresholds`), as xbtest and DCGM's diagnostics fail a
+// card on per-product bandwidth and latency limits: --once exits 1 when one is violated.
+struct Threshold {
+  std::optional<Op> op;                    // nullopt: every op
+  std::vector<uint64_t> block_sizes;       // empty: every block size swept
+  std::optional<double> min_throughput;    // bytes per second
+  std::optional<double> max_p50, max_p99;  // seconds
+};
+
 struct DeviceSpec {
   std::string name = "sim0";
   Backend backend = Backend::kSim;
@@ -101,6 +112,7 @@ struct DeviceSpec {
   WriteSpec writes;
   SweepSpec sweep;
   std::vector<VerifySpec> verify{VerifySpec{0x0000}, VerifySpec{0x4000}};
+  std::vector<Threshold> thresholds;
   // Set for devices given only on the command line: the defaults are shrunk to fit a BAR smaller
   // than them instead of failing (a config file's values are never changed).
   bool fit_defaults_to_bar = false;

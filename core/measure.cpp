@@ -51,10 +51,15 @@ TimingCpu timing_cpu_for(const DeviceSpec& spec) {
 
 }  // namespace
 
+bool DeviceRun::threshold_violated() const {
+  return std::any_of(thresholds.begin(), thresholds.end(), [](const ThresholdCheck& c) { return c.violated; });
+}
+
 bool DeviceRun::failed_checks() const {
   return std::any_of(verify.begin(), verify.end(),
                      [](const VerifyResult& v) { return v.status == VerifyStatus::kMismatch; }) ||
-         std::any_of(sweep.results.begin(), sweep.results.end(), [](const OpResult& r) { return r.mismatches > 0; });
+         std::any_of(sweep.results.begin(), sweep.results.end(), [](const OpResult& r) { return r.mismatches > 0; }) ||
+         threshold_violated();
 }
 
 DeviceRun measure_bar(Bar& bar, const DeviceSpec& spec, const Clock& clock, const std::atomic<bool>* cancel) {
@@ -74,6 +79,7 @@ DeviceRun measure_bar(Bar& bar, const DeviceSpec& spec, const Clock& clock, cons
     }
     run.sweep = run_sweep(bar, clock, spec, cancel);
     check_not_all_ones(run.sweep, spec.backend);
+    run.thresholds = check_thresholds(run.sweep, spec.thresholds);
   } catch (const DeviceError& e) {
     run.error = e.what();
     run.error_reason = e.reason();

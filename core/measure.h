@@ -12,6 +12,7 @@
 #include "core/open_bar.h"
 #include "core/pci_info.h"
 #include "core/sweep.h"
+#include "core/thresholds.h"
 #include "core/timing_cpu.h"
 #include "core/verify.h"
 
@@ -28,8 +29,10 @@ struct DeviceRun {
   double busy_seconds = 0;  // wall time spent accessing the device: probes and sweep, until it ended or failed
   std::vector<VerifyResult> verify;
   SweepResult sweep;
+  std::vector<ThresholdCheck> thresholds;  // every limit of spec.thresholds checked on the sweep
 
-  bool failed_checks() const;  // a verify mismatch or an R+W mismatch
+  bool threshold_violated() const;
+  bool failed_checks() const;  // a verify mismatch, an R+W mismatch or a threshold violated
 };
 
 // Probes then sweeps an open BAR. Errors from the device end the run and land in `error`.

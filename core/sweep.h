@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/device_spec.h"
 #include "core/histogram.h"
+#include "core/op.h"
 
 namespace pcie_bar {
 
@@ -33,10 +34,6 @@ inline constexpr uint64_t kLatencyUnitsPerTick = 64;
 // A batch holds at most this many ops. 256 ops of 0.1 ns last about one clock pair (30 ns),
 // too short to time against the pair's own jitter; 2048 last several pairs.
 inline constexpr uint64_t kMaxOpsPerSample = 2048;
-
-enum class Op { kRead, kWrite, kReadWrite };
-
-const char* op_name(Op op);  // "read", "write", "rw"
 
 struct OpResult {
   Op op = Op::kRead;

@@ -38,6 +38,10 @@ void DeviceMetrics::declare(MetricFamilies& f) {
   f.declare("pcie_bar_verify_runs_total", "Write-verify probes run.", MetricType::Counter);
   f.declare("pcie_bar_verify_failures_total", "Write-verify probes that read back something else.",
             MetricType::Counter);
+  f.declare("pcie_bar_threshold_violated",
+            "1 if the last run's figure for the cell (op, block_size) was beyond the limit (min_throughput, max_p50, "
+            "max_p99) of the device's thresholds, 0 if within; only cells a threshold applies to.",
+            MetricType::Gauge);
   f.declare("pcie_bar_sweep_duration_seconds", "Wall time of the last completed run (probes and sweep).",
             MetricType::Gauge);
   f.declare("pcie_bar_last_run_timestamp_seconds", "Unix time the last completed run finished.", MetricType::Gauge);
@@ -93,6 +97,11 @@ void DeviceMetrics::record_run(const DeviceRun& run, double unix_time) {
     ops_[key] = r.ops;
     transferred_bytes_[r.op] += r.bytes;
     if (r.op == Op::kReadWrite) rw_mismatches_[r.block_size] += r.mismatches;
+  }
+  threshold_violated_.clear();  // thresholds removed by a reload stop being exported
+  for (const ThresholdCheck& c : run.thresholds) {
+    bool& violated = threshold_violated_[{c.op, c.block_size, c.limit}];
+    violated = violated || c.violated;  // two thresholds with the same limit on a cell: either
   }
   for (const VerifyResult& v : run.verify) {
     if (v.status == VerifyStatus::kSkipped) continue;
@@ -173,6 +182,14 @@ void DeviceMetrics::collect_sweep(MetricFamilies& out, const Labels& device_bar)
     Labels l = device_bar;
     l.push_back({"block_size", std::to_string(block)});
     out.counter("pcie_bar_rw_mismatches_total", l, static_cast<double>(n));
+  }
+  for (const auto& [key, violated] : threshold_violated_) {
+    const auto& [op, block, limit] = key;
+    Labels l = device_bar;
+    l.push_back({"op", op_name(op)});
+    l.push_back({"block_size", std::to_string(block)});
+    l.push_back({"limit", limit_name(limit)});
+    out.gauge("pcie_bar_threshold_violated", l, violated ? 1 : 0);
   }
   for (const auto& [offset, v] : verify_) {
     Labels l = device_bar;

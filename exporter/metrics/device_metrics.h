@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/measure.h"
@@ -73,8 +74,9 @@ class DeviceMetrics {
   std::map<OpKey, uint64_t> ops_;  // ops timed in the last run
   double busy_seconds_ = 0;        // summed over every run, completed or failed
   std::map<Op, uint64_t> transferred_bytes_;
-  std::map<uint64_t, uint64_t> rw_mismatches_;  // by block size
-  std::map<uint64_t, VerifySeries> verify_;     // by offset
+  std::map<uint64_t, uint64_t> rw_mismatches_;                          // by block size
+  std::map<uint64_t, VerifySeries> verify_;                             // by offset
+  std::map<std::tuple<Op, uint64_t, Limit>, bool> threshold_violated_;  // the last run's checks
   std::map<ErrorReason, uint64_t> errors_;
   uint64_t runs_success_ = 0, runs_error_ = 0;
   std::optional<double> sweep_seconds_, last_run_unix_;

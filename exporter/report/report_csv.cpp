@@ -25,6 +25,15 @@ std::string num(double v) {
   return buf;
 }
 
+// The cell's violated limits, "max_p99;min_throughput" (JSON and the table give the figures).
+std::string violations_of(const DeviceRun& d, const OpResult& r) {
+  std::string names;
+  for (const ThresholdCheck& c : d.thresholds)
+    if (c.violated && c.op == r.op && c.block_size == r.block_size)
+      names += std::string(names.empty() ? "" : ";") + limit_name(c.limit);
+  return names;
+}
+
 }  // namespace
 
 void write_csv(const OnceReport& report, std::ostream& out) {
@@ -32,14 +41,14 @@ void write_csv(const OnceReport& report, std::ostream& out) {
          "latency_min_seconds,latency_mean_seconds,latency_p50_seconds,latency_p99_seconds,latency_max_seconds,"
          "ops_per_sample,iterations_planned,budget_limited,underpowered,samples,latency_p999_seconds,"
          "latency_stddev_seconds,latency_cv,latency_p50_ci95_low_seconds,latency_p50_ci95_high_seconds,repetitions,"
-         "repetitions_median_throughput_bytes_per_second,repetitions_throughput_cv,error\n";
+         "repetitions_median_throughput_bytes_per_second,repetitions_throughput_cv,error,threshold_violations\n";
   for (const DeviceRun& d : report.devices) {
     const std::string device = quoted(d.spec.name) + ',' + backend_name(d.spec.backend) + ',' + quoted(d.spec.address) +
                                ',' + std::to_string(d.spec.bar) + ',';
     // A device that failed before it measured anything still gets its row: the columns of the
     // measurement empty, the error in the last one.
     if (d.sweep.results.empty() && !d.error.empty())
-      out << device << std::string(kMeasurementColumns, ',') << quoted(d.error) << '\n';
+      out << device << std::string(kMeasurementColumns, ',') << quoted(d.error) << ",\n";
     for (const OpResult& r : d.sweep.results) {
       OpStats s = op_stats(r, d.sweep.seconds_per_unit);
       out << device << op_name(r.op) << ',' << r.block_size << ',' << r.ops << ',' << r.bytes << ',' << num(s.seconds)
@@ -49,7 +58,8 @@ void write_csv(const OnceReport& report, std::ostream& out) {
           << ',' << (r.underpowered() ? "true" : "false") << ',' << r.samples << ',' << num(s.latency.p999) << ','
           << num(s.latency.stddev) << ',' << num(s.latency.cv) << ',' << num(s.latency.p50_ci_low) << ','
           << num(s.latency.p50_ci_high) << ',' << s.repetitions.count << ',' << num(s.repetitions.median_throughput)
-          << ',' << num(s.repetitions.cv) << ',' << (d.error.empty() ? "" : quoted(d.error)) << '\n';
+          << ',' << num(s.repetitions.cv) << ',' << (d.error.empty() ? "" : quoted(d.error)) << ','
+          << violations_of(d, r) << '\n';
     }
   }
 }

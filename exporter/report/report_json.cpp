@@ -54,6 +54,12 @@ json verify_json(const VerifyResult& v) {
           {"restored", v.restored}};
 }
 
+json threshold_json(const ThresholdCheck& c) {
+  return {{"op", op_name(c.op)},          {"block_size", c.block_size}, {"limit", limit_name(c.limit)},
+          {"limit_value", c.limit_value}, {"measured", c.measured},     {"violated", c.violated},
+          {"description", describe(c)}};
+}
+
 json pci_json(const PciInfo& i) {
   if (i.vendor_id.empty()) return nullptr;
   auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
@@ -96,9 +102,11 @@ json device_json(const DeviceRun& d) {
             {"error", d.error.empty() ? json(nullptr) : json(d.error)},
             {"pci", pci_json(d.info)},
             {"results", json::array()},
-            {"verify", json::array()}};
+            {"verify", json::array()},
+            {"thresholds", json::array()}};
   for (const OpResult& r : d.sweep.results) j["results"].push_back(result_json(r, d.sweep.seconds_per_unit));
   for (const VerifyResult& v : d.verify) j["verify"].push_back(verify_json(v));
+  for (const ThresholdCheck& c : d.thresholds) j["thresholds"].push_back(threshold_json(c));
   return j;
 }
 

@@ -162,6 +162,15 @@ void write_results(const DeviceRun& d, std::ostream& out) {
     out << "! fewer than " << OpResult::kUsefulOps << " ops: too few for its percentiles to be trusted\n";
 }
 
+// Each limit of the device's thresholds on each cell it applies to: FAIL lines first.
+void write_thresholds(const DeviceRun& d, std::ostream& out) {
+  if (d.thresholds.empty()) return;
+  out << "\n=== THRESHOLDS: " << d.spec.name << " ===\n";
+  for (bool violated : {true, false})
+    for (const ThresholdCheck& c : d.thresholds)
+      if (c.violated == violated) out << (violated ? "FAIL " : "OK   ") << describe(c) << "\n";
+}
+
 void write_summary(const DeviceRun& d, std::ostream& out) {
   out << "\n=== PERFORMANCE SUMMARY: " << d.spec.name << " ===\n";
   auto summary = summarize(d.sweep);
@@ -178,9 +187,14 @@ void write_summary(const DeviceRun& d, std::ostream& out) {
   if (d.sweep.writes_skipped) out << "WRITE and R+W skipped: writes are disabled for this device\n";
   if (all_ones)
     out << "WARNING: " << all_ones << " READ ops returned all-ones (0xff...): device gone or memory decoding off?\n";
+  const auto violated = std::count_if(d.thresholds.begin(), d.thresholds.end(), [](auto& c) { return c.violated; });
   out << "Result: " << (d.failed_checks() ? "FAIL" : "OK") << " (" << mismatches << " R+W mismatches, " << probes_ok
-      << "/" << probes_run << " write-verify probes ok" << (d.sweep.window_restored ? ", window restored" : "")
-      << ", sweep took " << format_seconds(d.sweep.wall_seconds) << ")\n";
+      << "/" << probes_run << " write-verify probes ok"
+      << (d.thresholds.empty() ? ""
+                               : ", " + std::to_string(violated) + " of " + std::to_string(d.thresholds.size()) +
+                                     " threshold checks failed")
+      << (d.sweep.window_restored ? ", window restored" : "") << ", sweep took " << format_seconds(d.sweep.wall_seconds)
+      << ")\n";
 }
 
 }  // namespace
@@ -198,6 +212,7 @@ void write_table(const OnceReport& report, std::ostream& out) {
     for (const VerifyResult& v : d.verify) write_verify(v, out);
     if (!d.sweep.results.empty()) {
       write_results(d, out);
+      write_thresholds(d, out);
       write_summary(d, out);
     }
     if (!d.error.empty()) out << "ERROR: the run stopped: " << d.error << "\n";

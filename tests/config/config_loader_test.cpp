@@ -70,6 +70,29 @@ TEST(ConfigLoader, SimulatedLinkDefaultsToItsMaximum) {
   EXPECT_EQ(d.devices[0].sim.link.max_speed_gts, 2.5);
 }
 
+TEST(ConfigLoader, ThresholdsNameTheirCellsAndLimits) {
+  Config c = parse_config(R"(devices:
+  - name: fpga0
+    backend: sim
+    sweep: {block_sizes: [8, 4096]}
+    thresholds:
+      - {op: read, block_sizes: [4096], min_throughput: 200MB/s}
+      - {max_p50: 1.5us, max_p99: 2us}
+)",
+                          "t.yml");
+  const auto& t = c.devices[0].thresholds;
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].op, Op::kRead);
+  EXPECT_EQ(t[0].block_sizes, std::vector<uint64_t>{4096});
+  EXPECT_DOUBLE_EQ(*t[0].min_throughput, 200e6);
+  EXPECT_FALSE(t[0].max_p99);
+  EXPECT_FALSE(t[1].op);  // every op
+  EXPECT_TRUE(t[1].block_sizes.empty());
+  EXPECT_DOUBLE_EQ(*t[1].max_p50, 1.5e-6);
+  EXPECT_DOUBLE_EQ(*t[1].max_p99, 2e-6);
+  EXPECT_TRUE(parse_config("devices:\n  - {name: s, backend: sim}\n", "t.yml").devices[0].thresholds.empty());
+}
+
 TEST(ConfigLoader, SizesAcceptBinarySuffixes) {
   Config c = parse_config("devices:\n  - {name: s, backend: sim, sim: {size: 1MiB}, window: {size: 64KiB}}\n", "t.yml");
   EXPECT_EQ(c.devices[0].sim.size, 1u << 20);
@@ -103,7 +126,7 @@ const BadCase kBadCases[] = {
     {"unknown top key", "device: []\n", "1:1: device: unknown key (did you mean 'devices'?); known keys: devices"},
     {"unknown device key", "devices:\n  - {name: a, backend: sim, windw: {size: 64}}\n",
      "2:29: devices[0].windw: unknown key (did you mean 'window'?); known keys: name, backend, address, bar, sim, "
-     "window, access, writes, sweep, verify"},
+     "window, access, writes, sweep, verify, thresholds"},
     {"duplicate key", "devices:\n  - name: a\n    name: b\n    backend: sim\n",
      "3:5: devices[0].name: key given twice"},
     {"missing name", "devices:\n  - {backend: sim}\n", "2:5: devices[0].name: required: a string"},

@@ -93,6 +93,33 @@ TEST(Main, SimFileSharesTheBarWithOtherProcesses) {
   unlink(bar.c_str());
 }
 
+// A device slower than its spec: the slow-device model reads in 2 us, the threshold allows a
+// median of 1 us. Exit code 1, and every format names the violation; within a generous limit, 0.
+TEST(Main, AThresholdViolatedIsExitCode1AndNamedInEveryFormat) {
+  const std::string device =
+      "devices:\n  - {name: slow0, backend: sim, sim: {model: {read_latency: 2us, jitter: 0}}, writes: {enabled: "
+      "false},"
+      " verify: [], sweep: {block_sizes: [8], iterations: {read: 200}}, thresholds: [{op: read, max_p50: ";
+  const std::string violated = write_temp("threshold-violated", device + "1us}]}\n");
+  auto table = exporter({"--config.file", violated, "--once"});
+  EXPECT_EQ(table.exit_code, 1) << table.err;
+  EXPECT_NE(table.out.find("FAIL READ 8 B: p50 2"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("above max_p50 1 us"), std::string::npos) << table.out;
+  auto json = exporter({"--config.file", violated, "--once", "--output", "json"});
+  EXPECT_EQ(json.exit_code, 1) << json.err;
+  const auto checks = nlohmann::json::parse(json.out)["devices"][0]["thresholds"];
+  ASSERT_EQ(checks.size(), 1u) << json.out;
+  EXPECT_EQ(checks[0]["violated"], true);
+  EXPECT_GT(checks[0]["measured"].get<double>(), 1e-6);
+  auto csv = exporter({"--config.file", violated, "--once", "--output", "csv"});
+  EXPECT_EQ(csv.exit_code, 1) << csv.err;
+  EXPECT_NE(csv.out.find(",max_p50\n"), std::string::npos) << csv.out;
+
+  auto within = exporter({"--config.file", write_temp("threshold-within", device + "20us}]}\n"), "--once"});
+  EXPECT_EQ(within.exit_code, 0) << within.out;
+  EXPECT_NE(within.out.find("OK   READ 8 B: p50 2"), std::string::npos) << within.out;
+}
+
 TEST(Main, BadConfigIsOneLineAndExitCode2) {
   std::string cfg = write_temp("bad", "devices:\n  - {name: a, backend: sim, access: {width: 3}}\n");
   auto r = exporter({"--config.file", cfg, "--once"});

@@ -95,6 +95,30 @@ TEST(DeviceMetrics, BusyTimeAddsUpEveryRunAndTheBudgetAndOpsAreExposed) {
   EXPECT_EQ(ops.gauge.value, 4);
 }
 
+// One gauge per (cell, limit) a threshold checked in the last run: 1 beyond, 0 within; a
+// threshold gone after a reload is gone from the page with the next run.
+TEST(DeviceMetrics, EachThresholdCheckOfTheLastRunIsAGauge) {
+  DeviceMetrics m(DeviceSpec{});
+  DeviceRun run = sample_run(false);
+  run.thresholds = {{Op::kRead, 64, Limit::kMaxP99, 500e-9, 900e-9, true},
+                    {Op::kRead, 64, Limit::kMinThroughput, 1e6, 71e6, false}};
+  m.record_run(run, 1.0);
+  auto f = collect(m);
+  const auto& violated = f.at("pcie_bar_threshold_violated").metric;
+  ASSERT_EQ(violated.size(), 2u);
+  std::map<std::string, double> by_limit;
+  for (const auto& s : violated) {
+    EXPECT_EQ(label(s, "op"), "read");
+    EXPECT_EQ(label(s, "block_size"), "64");
+    by_limit[label(s, "limit")] = s.gauge.value;
+  }
+  EXPECT_EQ(by_limit, (std::map<std::string, double>{{"max_p99", 1}, {"min_throughput", 0}}));
+  m.record_run(sample_run(false), 2.0);
+  const auto after = collect(m);
+  const auto family = after.find("pcie_bar_threshold_violated");
+  EXPECT_TRUE(family == after.end() || family->second.metric.empty());
+}
+
 TEST(DeviceMetrics, TheTimingCpuOfTheLastRunIsAnInfoMetric) {
   DeviceMetrics m(DeviceSpec{});
   DeviceRun run = sample_run(true);

@@ -106,6 +106,9 @@ DeviceRun golden_run(double busy_seconds) {
   mismatch.status = VerifyStatus::kMismatch;
   run.verify = {ok, mismatch};
   run.timing_cpu = {3, 0, true, ""};
+  run.thresholds = {{Op::kRead, 4096, Limit::kMinThroughput, 200e6, 0.05e6, true},
+                    {Op::kRead, 8, Limit::kMaxP99, 2e-6, 4e-6, true},
+                    {Op::kWrite, 8, Limit::kMaxP99, 2e-6, 30e-9, false}};
   run.info.vendor_id = "0x10ee";
   run.info.device_id = "0x9038";
   run.info.subsystem_vendor_id = "0x10ee";

@@ -80,6 +80,21 @@ TEST(ReportJson, StartsWithTheSchemaVersionAndTheContext) {
   EXPECT_DOUBLE_EQ(j["context"]["clock"]["overhead_seconds"].get<double>(), 9e-9);
 }
 
+TEST(ReportJson, EachThresholdCheckHasItsFiguresAndVerdict) {
+  OnceReport rep = testing::sample_report();
+  rep.devices[0].thresholds = {{Op::kRead, 4, Limit::kMinThroughput, 5e6, 4e6, true}};
+  const auto t = json_of(rep)["devices"][0]["thresholds"];
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0]["op"], "read");
+  EXPECT_EQ(t[0]["block_size"], 4);
+  EXPECT_EQ(t[0]["limit"], "min_throughput");
+  EXPECT_DOUBLE_EQ(t[0]["limit_value"].get<double>(), 5e6);
+  EXPECT_DOUBLE_EQ(t[0]["measured"].get<double>(), 4e6);
+  EXPECT_EQ(t[0]["violated"], true);
+  EXPECT_EQ(t[0]["description"], "READ 4 B: throughput 4 MB/s below min_throughput 5 MB/s");
+  EXPECT_TRUE(json_of(testing::sample_report())["devices"][0]["thresholds"].empty());
+}
+
 TEST(ReportJson, DeviceNamesAreEscapedNotSpliced) {
   OnceReport rep = testing::sample_report();
   rep.devices[0].spec.name = "a\"b\\c";

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The JSON report's schema (exporter/report/report.schema.json) against real output of the
-binary: a default run, a run with writes and write-verify probes, and a run whose device cannot
-be opened; and the CSV of that failed device keeps its error in a row of its own.
+binary: a default run, a run with writes and write-verify probes, a run with thresholds, and a
+run whose device cannot be opened; and the CSV of that failed device keeps its error in a row of its own.
 
 Usage: report_schema_test.py BINARY SOURCE_DIR WORK_DIR   (ctest: report.schema)
 """
@@ -42,7 +42,15 @@ with open(failing, "w") as f:
             "  - {name: ok0, backend: sim, sweep: {block_sizes: [8]}}\n"
             "  - {name: broken0, backend: sim, sim: {path: /nonexistent-dir/pcie-bar-sim}}\n")
 
+# A threshold no device meets: the run exits 1 and every check is in the report.
+strict = os.path.join(work, "thresholds.yml")
+with open(strict, "w") as f:
+    f.write("devices:\n"
+            "  - {name: strict0, backend: sim, sweep: {block_sizes: [8, 64]},"
+            " thresholds: [{op: read, min_throughput: 1000GB/s}, {max_p99: 1s}]}\n")
+
 default = validate("default", once("default", ["--output", "json"], 0))
+thresholds = validate("thresholds", once("thresholds", ["--output", "json", "--config.file", strict], 1))
 validate("writes and probes", once("writes and probes",
          ["--output", "json", "--config.file", os.path.join(source, "config/examples/sim.yml")], 0))
 broken = validate("failed device", once("failed device", ["--output", "json", "--config.file", failing], 3))
@@ -55,6 +63,11 @@ if default:
         failures.append(f"default: kernel is {context['kernel']!r}")
     if default["devices"][0]["verify"] == [] and default["devices"][0]["results"] == []:
         failures.append("default: no results")
+if thresholds:
+    checks = thresholds["devices"][0]["thresholds"]
+    violated = sorted((c["op"], c["block_size"], c["limit"]) for c in checks if c["violated"])
+    if len(checks) != 8 or violated != [("read", 8, "min_throughput"), ("read", 64, "min_throughput")]:
+        failures.append(f"thresholds: checks are {checks}")
 if broken:
     errors = {d["name"]: d["error"] for d in broken["devices"]}
     if errors.get("ok0") is not None or not errors.get("broken0"):
@@ -63,11 +76,12 @@ if broken:
 rows = list(csv.reader(io.StringIO(once("failed device, CSV", ["--output", "csv", "--config.file", failing], 3))))
 header, body = rows[0], rows[1:]
 broken_rows = [r for r in body if r[0] == "broken0"]
-if header[-1] != "error":
-    failures.append(f"CSV: the last column is {header[-1]!r}, not error")
-if len(broken_rows) != 1 or len(broken_rows[0]) != len(header) or "nonexistent-dir" not in broken_rows[0][-1]:
+error = header.index("error") if "error" in header else None
+if error is None:
+    failures.append(f"CSV: no error column in {header}")
+elif len(broken_rows) != 1 or len(broken_rows[0]) != len(header) or "nonexistent-dir" not in broken_rows[0][error]:
     failures.append(f"CSV: the failed device's rows are {broken_rows}")
-if any(len(r) != len(header) or r[-1] != "" for r in body if r[0] == "ok0"):
+if error is not None and any(len(r) != len(header) or r[error] != "" for r in body if r[0] == "ok0"):
     failures.append("CSV: the working device's rows have a different shape or an error")
 
 for f in failures:

@@ -76,6 +76,25 @@ TEST(ReportTable, SummaryGivesBestAndAverageAndTheVerdict) {
       << t;
 }
 
+TEST(ReportTable, ThresholdsListViolationsFirstAndFailTheResult) {
+  OnceReport rep = testing::sample_report();
+  rep.devices[0].sweep.results[2].mismatches = 0;
+  rep.devices[0].verify.clear();
+  rep.devices[0].thresholds = {{Op::kRead, 4, Limit::kMaxP99, 2e-6, 1e-6, false},
+                               {Op::kRead, 4, Limit::kMinThroughput, 5e6, 4e6, true}};
+  std::ostringstream out;
+  write_table(rep, out);
+  const std::string t = out.str();
+  EXPECT_NE(t.find("=== THRESHOLDS: fpga0 ===\n"
+                   "FAIL READ 4 B: throughput 4 MB/s below min_throughput 5 MB/s\n"
+                   "OK   READ 4 B: p99 1 us within max_p99 2 us\n"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("Result: FAIL (0 R+W mismatches, 0/0 write-verify probes ok, 1 of 2 threshold checks failed"),
+            std::string::npos)
+      << t;
+}
+
 TEST(ReportTable, UnopenedDeviceShowsTheError) {
   OnceReport rep;
   const std::string error = "uio: 0000:01:00.0 is bound to nvme, not uio_pci_generic";
