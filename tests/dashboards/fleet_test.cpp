@@ -52,10 +52,13 @@ int host_count() {
 // x2 of x4 on hosts 5, 25, 45, 65, 85.
 bool has_gone_device(int host) { return host % 25 == 3; }
 bool has_degraded_device(int host) { return host % 20 == 5; }
+// sim5 has thresholds on every host: beyond them (an unreachable READ throughput) on hosts 7, 40
+// and 73, within them (a p99 of a second) elsewhere.
+bool has_device_beyond_threshold(int host) { return host % 33 == 7; }
 
 // A cheap device, so that 800 of them fit beside three Prometheus servers on 2 cores: two block
 // sizes in a 4 KiB window, a 10 ms budget, a run every 10 s (the p99 needs two runs).
-std::string device_yaml(int index, bool gone, bool degraded) {
+std::string device_yaml(int index, bool gone, bool degraded, bool beyond_threshold) {
   std::string name = "sim" + std::to_string(index);
   std::string sim = "{size: 8192";
   if (gone) sim += ", path: /nonexistent/pcie-bar-fleet-test/" + name;
@@ -63,12 +66,17 @@ std::string device_yaml(int index, bool gone, bool degraded) {
   sim += "}";
   return "  - {name: " + name + ", backend: sim, sim: " + sim +
          ", window: {size: 4096}, verify: [{offset: 0x0}], sweep: {interval: 10s, budget: 10ms, "
-         "block_sizes: [8, 4096], iterations: {read: 200, write: 200, rw: 100}, cpu: none}}\n";
+         "block_sizes: [8, 4096], iterations: {read: 200, write: 200, rw: 100}, cpu: none}" +
+         (index != 5         ? std::string("")
+          : beyond_threshold ? ", thresholds: [{op: read, block_sizes: [4096], min_throughput: 1000GB/s}]"
+                             : ", thresholds: [{max_p99: 1s}]") +
+         "}\n";
 }
 
-std::string host_config(bool gone, bool degraded) {
+std::string host_config(bool gone, bool degraded, bool beyond_threshold) {
   std::string yaml = "devices:\n";
-  for (int i = 0; i < kDevicesPerHost; ++i) yaml += device_yaml(i, gone && i == 7, degraded && i == 6);
+  for (int i = 0; i < kDevicesPerHost; ++i)
+    yaml += device_yaml(i, gone && i == 7, degraded && i == 6, beyond_threshold);
   return yaml;
 }
 
@@ -168,7 +176,7 @@ struct Fleet {
   std::vector<std::unique_ptr<testing::PrometheusServer>> shards;
   std::unique_ptr<testing::PrometheusServer> global;
   std::set<std::string> instances, gone_hosts, degraded_hosts;
-  std::set<Device> devices, up_devices, gone_devices, degraded_devices;
+  std::set<Device> devices, up_devices, gone_devices, degraded_devices, beyond_threshold_devices;
   std::string why_not_ready;  // empty once every device has its recorded series in the global view
   Clock::time_point started, ready_at;
   double exporter_start_seconds = 0, ready_seconds = 0;
@@ -188,14 +196,15 @@ struct Fleet {
 void Fleet::start() {
   started = Clock::now();
   std::string dir = testing::fresh_test_dir("fleet", this);
-  std::map<std::pair<bool, bool>, std::string> configs;
+  std::map<std::tuple<bool, bool, bool>, std::string> configs;
   std::vector<std::string> targets;
   for (int host = 0; host < host_count(); ++host) {
     bool gone = has_gone_device(host), degraded = has_degraded_device(host);
-    auto& cfg = configs[{gone, degraded}];
+    bool beyond = has_device_beyond_threshold(host);
+    auto& cfg = configs[{gone, degraded, beyond}];
     if (cfg.empty()) {
-      cfg = dir + "/host" + (gone ? "-gone" : "") + (degraded ? "-degraded" : "") + ".yml";
-      std::ofstream(cfg) << host_config(gone, degraded);
+      cfg = dir + "/host" + (gone ? "-gone" : "") + (degraded ? "-degraded" : "") + (beyond ? "-beyond" : "") + ".yml";
+      std::ofstream(cfg) << host_config(gone, degraded, beyond);
     }
     auto& e = exporters.emplace_back(
         std::make_unique<testing::ExporterProcess>(std::vector<std::string>{"--config.file", cfg}));
@@ -214,6 +223,7 @@ void Fleet::start() {
       else
         up_devices.insert(d);
       if (degraded && i == 6) degraded_devices.insert(d), degraded_hosts.insert(instance);
+      if (beyond && i == 5) beyond_threshold_devices.insert(d);
     }
   }
   exporter_start_seconds = std::chrono::duration<double>(Clock::now() - started).count();
@@ -229,9 +239,11 @@ void Fleet::start() {
   global =
       std::make_unique<testing::PrometheusServer>(testing::PrometheusServer::WholeConfig{}, global_config(shard_ports));
 
-  // Every up device's p99 (finite: two runs scraped), every failing device's errors, every exporter.
+  // Every up device's p99 (finite: two runs scraped), every failing device's errors, every
+  // device with thresholds (sim5 on each host), every exporter.
   const int budget = 240;
   if (!wait_until("count(pcie_bar:op_latency_p99_seconds:rate5m >= 0)", 3.0 * up_devices.size(), budget) ||
+      !wait_until("count(pcie_bar:threshold_violated:max)", static_cast<double>(instances.size()), budget) ||
       !wait_until("count(pcie_bar:errors:increase15m{kind=\"run\"} > 0)", static_cast<double>(gone_devices.size()),
                   budget) ||
       !wait_until("count(pcie_bar:exporter_up == 1)", static_cast<double>(instances.size()), budget))
@@ -374,6 +386,8 @@ const std::map<std::string, PanelCheck>& panel_checks() {
          EXPECT_EQ(r.size(), 3u);
          EXPECT_TRUE(all_finite(r));
        }},
+      {"Devices beyond a threshold",
+       [](const Fleet& f, const std::string&, const json& r) { EXPECT_EQ(devices_in(r), f.beyond_threshold_devices); }},
       {"Devices down, degraded and with errors over time",
        [](const Fleet& f, const std::string& ref, const json& r) {
          expect_count(r, ref == "B" ? f.degraded_devices.size() : f.gone_devices.size());
