@@ -29,15 +29,6 @@ std::string figure(Limit limit, double value) {
 
 }  // namespace
 
-const char* limit_name(Limit limit) {
-  switch (limit) {
-    case Limit::kMinThroughput: return "min_throughput";
-    case Limit::kMaxP50: return "max_p50";
-    case Limit::kMaxP99: return "max_p99";
-  }
-  return "?";
-}
-
 std::vector<ThresholdCheck> check_thresholds(const SweepResult& sweep, const std::vector<Threshold>& thresholds) {
   std::vector<ThresholdCheck> checks;
   for (const OpResult& r : sweep.results) {

@@ -2,16 +2,28 @@
 // Checks a sweep's cells against the device's thresholds (DeviceSpec::thresholds).
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/device_spec.h"
+#include "core/named_enum.h"
 #include "core/sweep.h"
 
 namespace pcie_bar {
 
 enum class Limit { kMinThroughput, kMaxP50, kMaxP99 };
-const char* limit_name(Limit limit);  // "min_throughput", "max_p50", "max_p99": the config keys
+
+// The names are the config keys of a threshold and the `limit` label of pcie_bar_threshold_violated.
+inline constexpr NamedValue<Limit> kLimits[] = {
+    {Limit::kMinThroughput, "min_throughput", "the least throughput a cell must reach"},
+    {Limit::kMaxP50, "max_p50", "the most a cell's median latency may be"},
+    {Limit::kMaxP99, "max_p99", "the most a cell's 99th-percentile latency may be"},
+};
+static_assert(is_complete_table(kLimits));
+
+constexpr std::span<const NamedValue<Limit>> name_table(Limit) { return kLimits; }
+constexpr const char* limit_name(Limit l) { return name_of(l); }
 
 // One limit checked on one measured cell.
 struct ThresholdCheck {
