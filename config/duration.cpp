@@ -8,6 +8,8 @@
 #include <string>
 #include <utility>
 
+#include "config/unit_number.h"
+
 namespace pcie_bar {
 
 namespace {
@@ -44,18 +46,10 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
 }
 
 std::optional<std::chrono::nanoseconds> parse_latency(std::string_view text) {
-  constexpr std::pair<std::string_view, double> kLatencyUnits[] = {
-      {"ns", 1}, {"us", 1e3}, {"\u00b5s", 1e3}, {"ms", 1e6}, {"s", 1e9}};
-  for (auto [unit, scale] : kLatencyUnits) {
-    if (text.size() <= unit.size() || text.substr(text.size() - unit.size()) != unit) continue;
-    std::string number(text.substr(0, text.size() - unit.size()));
-    if (number.find_first_not_of("0123456789.") != std::string::npos || number.front() == '.') return std::nullopt;
-    char* end = nullptr;
-    const double value = std::strtod(number.c_str(), &end);
-    if (*end != '\0' || value * scale > 1e12) return std::nullopt;  // over 1000 s is no latency
-    return std::chrono::nanoseconds(std::llround(value * scale));
-  }
-  return std::nullopt;
+  constexpr UnitScale kLatencyUnits[] = {{"ns", 1}, {"us", 1e3}, {"\u00b5s", 1e3}, {"ms", 1e6}, {"s", 1e9}};
+  const auto ns = parse_number_with_unit(text, kLatencyUnits);
+  if (!ns || *ns > 1e12) return std::nullopt;  // over 1000 s is no latency
+  return std::chrono::nanoseconds(std::llround(*ns));
 }
 
 }  // namespace pcie_bar
