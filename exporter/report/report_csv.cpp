@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <cstdio>
+#include <string_view>
 
 #include "core/stats.h"
 #include "exporter/report/report.h"
@@ -15,9 +17,16 @@ std::string quoted(const std::string& s) {
   return q + "\"";
 }
 
-// The columns between the device's (device, backend, address, bar) and the error: op to
-// repetitions_throughput_cv.
-constexpr std::size_t kMeasurementColumns = 25;
+// The device's four columns, the measurement's (op to repetitions_throughput_cv), then error
+// and threshold_violations.
+constexpr std::string_view kDeviceColumns = "device,backend,address,bar,";
+constexpr std::string_view kMeasurementColumns =
+    "op,block_size,ops,bytes,seconds,throughput_bytes_per_second,mismatches,"
+    "latency_min_seconds,latency_mean_seconds,latency_p50_seconds,latency_p99_seconds,latency_max_seconds,"
+    "ops_per_sample,iterations_planned,budget_limited,underpowered,samples,latency_p999_seconds,"
+    "latency_stddev_seconds,latency_cv,latency_p50_ci95_low_seconds,latency_p50_ci95_high_seconds,repetitions,"
+    "repetitions_median_throughput_bytes_per_second,repetitions_throughput_cv,";
+constexpr std::string_view kCheckColumns = "error,threshold_violations\n";
 
 std::string num(double v) {
   char buf[32];
@@ -37,18 +46,14 @@ std::string violations_of(const DeviceRun& d, const OpResult& r) {
 }  // namespace
 
 void write_csv(const OnceReport& report, std::ostream& out) {
-  out << "device,backend,address,bar,op,block_size,ops,bytes,seconds,throughput_bytes_per_second,mismatches,"
-         "latency_min_seconds,latency_mean_seconds,latency_p50_seconds,latency_p99_seconds,latency_max_seconds,"
-         "ops_per_sample,iterations_planned,budget_limited,underpowered,samples,latency_p999_seconds,"
-         "latency_stddev_seconds,latency_cv,latency_p50_ci95_low_seconds,latency_p50_ci95_high_seconds,repetitions,"
-         "repetitions_median_throughput_bytes_per_second,repetitions_throughput_cv,error,threshold_violations\n";
+  out << kDeviceColumns << kMeasurementColumns << kCheckColumns;
+  const std::string empty_measurement(std::count(kMeasurementColumns.begin(), kMeasurementColumns.end(), ','), ',');
   for (const DeviceRun& d : report.devices) {
     const std::string device = quoted(d.spec.name) + ',' + backend_name(d.spec.backend) + ',' + quoted(d.spec.address) +
                                ',' + std::to_string(d.spec.bar) + ',';
     // A device that failed before it measured anything still gets its row: the columns of the
     // measurement empty, the error in the last one.
-    if (d.sweep.results.empty() && !d.error.empty())
-      out << device << std::string(kMeasurementColumns, ',') << quoted(d.error) << ",\n";
+    if (d.sweep.results.empty() && !d.error.empty()) out << device << empty_measurement << quoted(d.error) << ",\n";
     for (const OpResult& r : d.sweep.results) {
       OpStats s = op_stats(r, d.sweep.seconds_per_unit);
       out << device << op_name(r.op) << ',' << r.block_size << ',' << r.ops << ',' << r.bytes << ',' << num(s.seconds)
