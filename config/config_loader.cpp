@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "config/duration.h"
+#include "config/metrics_section.h"
 #include "config/throughput.h"
 #include "config/yaml_scalar.h"
 #include "core/errno_text.h"
@@ -290,7 +291,8 @@ YamlField field_for_key(const YamlField& f, const std::string& key) {
 
 DeviceSpec decode_device(const YamlField& f) {
   f.expect_keys(
-      {"name", "backend", "address", "bar", "sim", "window", "access", "writes", "sweep", "verify", "thresholds"});
+      {"name", "backend", "address", "bar", "sim", "window", "access", "writes", "sweep", "verify", "thresholds",
+                 "metrics"});
   DeviceSpec d;
   d.name = f["name"].str();
   if (d.name.empty()) f["name"].fail("must not be empty");
@@ -324,6 +326,7 @@ DeviceSpec decode_device(const YamlField& f) {
   if (f["verify"].present()) decode_verify(f["verify"], d.verify);
   if (YamlField t = f["thresholds"]; t.present())
     for (std::size_t i = 0; i < t.length(); ++i) d.thresholds.push_back(decode_threshold(t.at(i), d));
+  if (f["metrics"].present()) d.metrics = decode_metrics(f["metrics"], d.sweep);
   check_consistency(f, d);
   if (d.backend == Backend::kSim) {
     if (auto p = check_fits_bar(d, d.sim.size)) field_for_key(f, p->key).fail(p->message);

@@ -10,6 +10,7 @@
 
 #include "core/backend.h"
 #include "core/bar.h"
+#include "core/named_enum.h"
 #include "core/op.h"
 
 namespace pcie_bar {
@@ -101,6 +102,32 @@ struct Threshold {
   std::optional<double> max_p50, max_p99;  // seconds
 };
 
+// How much of a device's figures becomes time series (config `metrics.profile`): `full` exports
+// every cell with classic buckets; `fleet` keeps a device near 100 series for fleets of thousands.
+enum class MetricsProfile { kFull, kFleet };
+
+inline constexpr NamedValue<MetricsProfile> kMetricsProfiles[] = {
+    {MetricsProfile::kFull, "full", "every swept block size, classic buckets 1-2-5 from 10 ns to 100 ms"},
+    {MetricsProfile::kFleet, "fleet", "block sizes 8, 64 and 4096, no classic buckets: about 70 series per device"},
+};
+static_assert(is_complete_table(kMetricsProfiles));
+
+constexpr std::span<const NamedValue<MetricsProfile>> name_table(MetricsProfile) { return kMetricsProfiles; }
+
+// The classic buckets of pcie_bar_op_duration_seconds (config `metrics.latency_buckets`).
+struct LatencyBucketLayout {
+  enum class Kind { kProfile, kOneTwoFive, kBounds };
+  Kind kind = Kind::kProfile;  // kProfile: 1-2-5 in the full profile, none in the fleet profile
+  std::vector<double> bounds;  // kBounds: seconds, ascending, +Inf implicit; empty: only +Inf
+};
+
+struct MetricsSpec {
+  MetricsProfile profile = MetricsProfile::kFull;
+  LatencyBucketLayout latency_buckets;
+  // The block sizes exported as time series (all are swept and in --once); empty: the profile's.
+  std::vector<uint64_t> block_sizes;
+};
+
 struct DeviceSpec {
   std::string name = "sim0";
   Backend backend = Backend::kSim;
@@ -113,6 +140,7 @@ struct DeviceSpec {
   SweepSpec sweep;
   std::vector<VerifySpec> verify{VerifySpec{0x0000}, VerifySpec{0x4000}};
   std::vector<Threshold> thresholds;
+  MetricsSpec metrics;
   // Set for devices given only on the command line: the defaults are shrunk to fit a BAR smaller
   // than them instead of failing (a config file's values are never changed).
   bool fit_defaults_to_bar = false;

@@ -1,8 +1,11 @@
 #include "exporter/metrics/device_metrics.h"
 
+#include <algorithm>
+
 #include "core/hex.h"
 #include "core/stats.h"
 #include "exporter/metrics/latency_buckets.h"
+#include "exporter/metrics/metrics_profile.h"
 
 namespace pcie_bar {
 
@@ -67,12 +70,24 @@ void DeviceMetrics::declare(MetricFamilies& f) {
   f.declare("pcie_bar_aer_errors_total", "AER error counters from sysfs, by severity.", MetricType::Counter);
 }
 
-DeviceMetrics::DeviceMetrics(DeviceSpec spec) : spec_(std::move(spec)) { render_locked(); }
+DeviceMetrics::DeviceMetrics(DeviceSpec spec)
+    : spec_(std::move(spec)), bounds_(classic_bounds(spec_.metrics)), exported_blocks_(exported_block_sizes(spec_)) {
+  render_locked();
+}
 
 void DeviceMetrics::set_spec(DeviceSpec spec) {
   std::lock_guard lock(mu_);
   spec_ = std::move(spec);
+  exported_blocks_ = exported_block_sizes(spec_);
+  if (auto bounds = classic_bounds(spec_.metrics); bounds != bounds_) {
+    bounds_ = std::move(bounds);
+    latency_.clear();  // counts kept in the old buckets cannot be split into new ones: start again
+  }
   render_locked();
+}
+
+bool DeviceMetrics::exported(uint64_t block_size) const {
+  return std::binary_search(exported_blocks_.begin(), exported_blocks_.end(), block_size);
 }
 
 void DeviceMetrics::record_opened(const BarProperties& bar, const PciInfo& info) {
@@ -84,12 +99,11 @@ void DeviceMetrics::record_opened(const BarProperties& bar, const PciInfo& info)
 
 void DeviceMetrics::record_run(const DeviceRun& run, double unix_time) {
   std::lock_guard lock(mu_);
-  const auto& bounds = latency_bucket_bounds();
   for (const OpResult& r : run.sweep.results) {
     OpKey key{r.op, r.block_size};
     LatencySeries& s = latency_[key];
-    if (s.cumulative.empty()) s.cumulative.assign(bounds.size() + 1, 0);
-    auto add = cumulative_bucket_counts(r.latency, run.sweep.seconds_per_unit);
+    if (s.cumulative.empty()) s.cumulative.assign(bounds_.size() + 1, 0);
+    auto add = cumulative_bucket_counts(r.latency, run.sweep.seconds_per_unit, bounds_);
     for (std::size_t i = 0; i < add.size(); ++i) s.cumulative[i] += add[i];
     s.sum_seconds += r.latency.sum() * run.sweep.seconds_per_unit;
     s.count += r.latency.count();
@@ -160,8 +174,8 @@ void DeviceMetrics::collect_locked(MetricFamilies& out) const {
 }
 
 void DeviceMetrics::collect_sweep(MetricFamilies& out, const Labels& device_bar) const {
-  const auto& bounds = latency_bucket_bounds();
   for (const auto& [key, s] : latency_) {
+    if (!exported(key.block_size)) continue;
     Labels l = device_bar;
     l.push_back({"op", op_name(key.op)});
     l.push_back({"block_size", std::to_string(key.block_size)});
@@ -169,7 +183,7 @@ void DeviceMetrics::collect_sweep(MetricFamilies& out, const Labels& device_bar)
     h.sample_count = s.count;
     h.sample_sum = s.sum_seconds;
     for (std::size_t i = 0; i < s.cumulative.size(); ++i)
-      h.bucket.push_back({s.cumulative[i], i < bounds.size() ? bounds[i] : std::numeric_limits<double>::infinity()});
+      h.bucket.push_back({s.cumulative[i], i < bounds_.size() ? bounds_[i] : std::numeric_limits<double>::infinity()});
     out.gauge("pcie_bar_throughput_bytes_per_second", l, throughput_.at(key));
     out.gauge("pcie_bar_sweep_ops", l, static_cast<double>(ops_.at(key)));
   }

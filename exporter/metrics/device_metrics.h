@@ -57,6 +57,7 @@ class DeviceMetrics {
     uint64_t runs = 0, failures = 0;
   };
 
+  bool exported(uint64_t block_size) const;  // whether the cells of this block size are series
   void collect_locked(MetricFamilies& out) const;
   void render_locked();
   void collect_sweep(MetricFamilies& out, const Labels& device_bar) const;
@@ -64,6 +65,8 @@ class DeviceMetrics {
 
   mutable std::mutex mu_;
   DeviceSpec spec_;
+  std::vector<double> bounds_;             // classic buckets of the latency histograms
+  std::vector<uint64_t> exported_blocks_;  // ascending
   bool up_ = false;
   bool first_run_done_ = false;
   std::optional<uint64_t> bar_size_;

@@ -2,7 +2,7 @@
 
 namespace pcie_bar {
 
-const std::vector<double>& latency_bucket_bounds() {
+const std::vector<double>& one_two_five_bounds() {
   static const std::vector<double> bounds = [] {
     std::vector<double> b;
     for (double decade = 1e-8; decade < 0.5; decade *= 10)
@@ -13,8 +13,8 @@ const std::vector<double>& latency_bucket_bounds() {
   return bounds;
 }
 
-std::vector<uint64_t> cumulative_bucket_counts(const Histogram& h, double seconds_per_unit) {
-  const auto& bounds = latency_bucket_bounds();
+std::vector<uint64_t> cumulative_bucket_counts(const Histogram& h, double seconds_per_unit,
+                                               const std::vector<double>& bounds) {
   std::vector<uint64_t> out(bounds.size() + 1, 0);
   // One pass over the fine buckets: each lands in the first Prometheus bucket its midpoint fits.
   std::size_t b = 0;

@@ -1,7 +1,7 @@
 #pragma once
-// The Prometheus buckets of pcie_bar_op_duration_seconds: 1-2-5 steps from 10 ns to 100 ms,
-// fine enough for posted writes (tens of ns) and non-posted reads (0.5-2 µs) alike, and coarse
-// enough that 39 series per device stay cheap to scrape.
+// The classic Prometheus buckets of pcie_bar_op_duration_seconds. The default, 1-2-5 steps from
+// 10 ns to 100 ms, spans posted writes (tens of ns) and non-posted reads (0.5-2 µs) alike, coarse
+// enough that 39 histograms per device stay cheap to scrape; metrics.latency_buckets sets others.
 
 #include <cstdint>
 #include <vector>
@@ -10,9 +10,11 @@
 
 namespace pcie_bar {
 
-const std::vector<double>& latency_bucket_bounds();  // seconds, ascending; +Inf is implicit
+const std::vector<double>& one_two_five_bounds();  // seconds, ascending; +Inf is implicit
 
-// For each bound, how many values of `h` (in ticks) are <= it; one more entry for +Inf.
-std::vector<uint64_t> cumulative_bucket_counts(const Histogram& h, double seconds_per_unit);
+// For each of `bounds` (seconds, ascending), how many values of `h` (in ticks) are <= it; one
+// more entry for +Inf.
+std::vector<uint64_t> cumulative_bucket_counts(const Histogram& h, double seconds_per_unit,
+                                               const std::vector<double>& bounds);
 
 }  // namespace pcie_bar

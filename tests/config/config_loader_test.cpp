@@ -126,7 +126,7 @@ const BadCase kBadCases[] = {
     {"unknown top key", "device: []\n", "1:1: device: unknown key (did you mean 'devices'?); known keys: devices"},
     {"unknown device key", "devices:\n  - {name: a, backend: sim, windw: {size: 64}}\n",
      "2:29: devices[0].windw: unknown key (did you mean 'window'?); known keys: name, backend, address, bar, sim, "
-     "window, access, writes, sweep, verify, thresholds"},
+     "window, access, writes, sweep, verify, thresholds, metrics"},
     {"duplicate key", "devices:\n  - name: a\n    name: b\n    backend: sim\n",
      "3:5: devices[0].name: key given twice"},
     {"missing name", "devices:\n  - {backend: sim}\n", "2:5: devices[0].name: required: a string"},

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iostream>
+#include <limits>
+#include <set>
+
 namespace pcie_bar {
 namespace {
 
@@ -93,6 +98,85 @@ TEST(DeviceMetrics, BusyTimeAddsUpEveryRunAndTheBudgetAndOpsAreExposed) {
   const auto& ops = f.at("pcie_bar_sweep_ops").metric.at(0);
   EXPECT_EQ(label(ops, "op"), "read");
   EXPECT_EQ(ops.gauge.value, 4);
+}
+
+// A default sweep's run: every op at every default block size, both default probes, a link and
+// AER counters, as a real device reports them.
+DeviceRun default_run(const DeviceSpec& spec) {
+  DeviceRun run;
+  run.opened = true;
+  run.sweep.seconds_per_unit = 1e-9;
+  for (Op op : {Op::kRead, Op::kWrite, Op::kReadWrite}) {
+    for (uint64_t block : spec.sweep.block_sizes) {
+      OpResult r;
+      r.op = op;
+      r.block_size = block;
+      r.ops = 10;
+      r.bytes = 10 * block;
+      for (int i = 0; i < 10; ++i) r.latency.record(900 + 100 * i);
+      run.sweep.results.push_back(r);
+    }
+  }
+  for (const VerifySpec& p : spec.verify) {
+    VerifyResult v;
+    v.offset = p.offset;
+    run.verify.push_back(v);
+  }
+  run.info.link = {.current_speed_gts = 8.0, .max_speed_gts = 8.0, .current_width = 4, .max_width = 4};
+  run.info.aer = AerCounters{};
+  return run;
+}
+
+// Sample lines on the page: each is one series in Prometheus.
+std::size_t series_of(const DeviceMetrics& m) {
+  std::size_t n = 0;
+  for (const auto& [family, lines] : *m.text()) n += std::count(lines.begin(), lines.end(), '\n');
+  return n;
+}
+
+TEST(DeviceMetrics, TheFleetProfileKeepsADefaultDeviceUnderAHundredSeries) {
+  DeviceSpec spec;
+  DeviceMetrics full(spec);
+  full.record_run(default_run(spec), 1.0);
+  spec.metrics.profile = MetricsProfile::kFleet;
+  DeviceMetrics fleet(spec);
+  fleet.record_run(default_run(spec), 1.0);
+  EXPECT_GT(series_of(full), 1000u);  // 39 histograms of 22 bounds, +Inf, _sum and _count
+  EXPECT_LE(series_of(fleet), 100u);
+  std::cout << "series per default device: full " << series_of(full) << ", fleet " << series_of(fleet) << "\n";
+
+  auto f = collect(fleet);
+  std::set<std::string> blocks;
+  for (const auto& h : f.at("pcie_bar_op_duration_seconds").metric) {
+    blocks.insert(label(h, "block_size"));
+    ASSERT_EQ(h.histogram.bucket.size(), 1u);  // +Inf only: latency is the native histogram's
+    EXPECT_EQ(h.histogram.sample_count, 10u);
+  }
+  EXPECT_EQ(blocks, (std::set<std::string>{"8", "64", "4096"}));
+  EXPECT_EQ(f.at("pcie_bar_throughput_bytes_per_second").metric.size(), 9u);
+  EXPECT_EQ(f.at("pcie_bar_rw_mismatches_total").metric.size(), 13u);  // a mismatch anywhere still counts
+}
+
+TEST(DeviceMetrics, ConfiguredBucketsAreTheHistogramsAndAReloadWithOthersStartsThemAgain) {
+  DeviceSpec spec;
+  spec.metrics.latency_buckets = {LatencyBucketLayout::Kind::kBounds, {1e-6, 1.5e-6}};
+  DeviceMetrics m(spec);
+  m.record_run(sample_run(false), 1.0);  // four reads of 900 ns
+  m.record_run(sample_run(false), 2.0);
+  auto bucket = [&](std::size_t i) { return collect(m).at("pcie_bar_op_duration_seconds").metric.at(0).histogram.bucket.at(i); };
+  EXPECT_DOUBLE_EQ(bucket(0).upper_bound, 1e-6);
+  EXPECT_EQ(bucket(0).cumulative_count, 8u);
+  EXPECT_EQ(bucket(2).upper_bound, std::numeric_limits<double>::infinity());
+
+  spec.metrics.latency_buckets.bounds = {5e-7, 1e-6, 1.5e-6};
+  m.set_spec(spec);
+  m.record_run(sample_run(false), 3.0);
+  EXPECT_DOUBLE_EQ(bucket(0).upper_bound, 5e-7);
+  EXPECT_EQ(bucket(1).cumulative_count, 4u);  // only the run since the reload
+  spec.sweep.interval = std::chrono::seconds(30);  // a reload that keeps the buckets keeps the counts
+  m.set_spec(spec);
+  m.record_run(sample_run(false), 4.0);
+  EXPECT_EQ(bucket(1).cumulative_count, 8u);
 }
 
 // One gauge per (cell, limit) a threshold checked in the last run: 1 beyond, 0 within; a
