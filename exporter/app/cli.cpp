@@ -20,7 +20,8 @@ cxxopts::Options make_options() {
   o.positional_help("");
   o.add_options()("config.file", "YAML configuration file (devices to measure)", cxxopts::value<std::string>())(
       "once", "Measure every device once, print a report and exit")(
-      "output", "Report format for --once: table, json, csv or html", cxxopts::value<std::string>()->default_value("table"))(
+      "output", "Report format for --once: table, json, csv or html",
+      cxxopts::value<std::string>()->default_value("table"))(
       "device", "PCI address of the device (0000:22:00.0 or 22:00.0); also accepted as the positional DEVICE",
       cxxopts::value<std::string>())(
       "backend", "Backend for --device: " + names_text<Backend>() + " (default: vfio with --device, else sim)",

@@ -59,7 +59,8 @@ const char* result_name(const DeviceRun& d) {
 
 std::string badge(const char* result) {
   std::string text = result;
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return std::string("<span class=\"badge ") + result + "\">" + text + "</span>";
 }
 
@@ -106,11 +107,12 @@ ChartPoint cell_point(const DeviceRun& d, const OpResult& r, double y, const std
 }
 
 LineChart throughput_chart(const DeviceRun& d) {
-  LineChart chart{"Throughput against block size",
-                  {"block size (log\xE2\x82\x82 scale)", [](double b) { return format_bytes(static_cast<uint64_t>(b)); }},
-                  {"throughput (log scale)", [](double v) { return round_tick_label(format_bytes_per_second(v)); }},
-                  {},
-                  {{"chart", "throughput"}}};
+  LineChart chart{
+      "Throughput against block size",
+      {"block size (log\xE2\x82\x82 scale)", [](double b) { return format_bytes(static_cast<uint64_t>(b)); }},
+      {"throughput (log scale)", [](double v) { return round_tick_label(format_bytes_per_second(v)); }},
+      {},
+      {{"chart", "throughput"}}};
   for (Op op : {Op::kRead, Op::kWrite, Op::kReadWrite}) {
     ChartSeries s{op_label(op), op_color(op), {{"op", op_name(op)}}, {}};
     for (const OpResult* r : measured_cells(d, op)) {
@@ -132,13 +134,14 @@ LineChart latency_chart(const DeviceRun& d, Op op) {
   static constexpr Percentile kPercentiles[] = {{"p50", "p50", "#0072B2", &LatencySummary::p50},
                                                 {"p99", "p99", "#E69F00", &LatencySummary::p99},
                                                 {"p999", "p99.9", "#CC79A7", &LatencySummary::p999}};
-  LineChart chart{std::string(op_label(op)) + " latency per op",
-                  {"block size (log\xE2\x82\x82 scale)", [](double b) { return format_bytes(static_cast<uint64_t>(b)); }},
-                  {"latency (log scale)", [](double s) { return round_tick_label(format_seconds(s)); }},
-                  {},
-                  {{"chart", "latency"}, {"op", op_name(op)}},
-                  430,
-                  300};
+  LineChart chart{
+      std::string(op_label(op)) + " latency per op",
+      {"block size (log\xE2\x82\x82 scale)", [](double b) { return format_bytes(static_cast<uint64_t>(b)); }},
+      {"latency (log scale)", [](double s) { return round_tick_label(format_seconds(s)); }},
+      {},
+      {{"chart", "latency"}, {"op", op_name(op)}},
+      430,
+      300};
   for (const Percentile& pc : kPercentiles) {
     ChartSeries s{pc.label, pc.color, {{"op", op_name(op)}, {"stat", pc.name}}, {}};
     for (const OpResult* r : measured_cells(d, op)) {
@@ -165,10 +168,13 @@ void write_charts(const DeviceRun& d, std::ostream& out) {
 void write_results_row(const DeviceRun& d, const OpResult& r, std::ostream& out) {
   const OpStats s = op_stats(r, d.sweep.seconds_per_unit);
   const bool caveat = r.budget_limited || r.underpowered();
-  out << "<tr" << (cell_violated(d, r) ? " class=\"violated\"" : caveat ? " class=\"caveat\"" : "") << "><td>"
-      << op_label(r.op) << "</td><td class=\"num\">" << format_bytes(r.block_size) << "</td><td class=\"num\">"
-      << r.ops << (r.budget_limited ? "*" : "") << (r.underpowered() ? "!" : "") << "</td><td class=\"num\">"
-      << format_bytes_per_second(s.throughput_bytes_per_second) << "</td>";
+  out << "<tr"
+      << (cell_violated(d, r) ? " class=\"violated\""
+          : caveat            ? " class=\"caveat\""
+                              : "")
+      << "><td>" << op_label(r.op) << "</td><td class=\"num\">" << format_bytes(r.block_size)
+      << "</td><td class=\"num\">" << r.ops << (r.budget_limited ? "*" : "") << (r.underpowered() ? "!" : "")
+      << "</td><td class=\"num\">" << format_bytes_per_second(s.throughput_bytes_per_second) << "</td>";
   for (double t : {s.latency.min, s.latency.p50, s.latency.p99, s.latency.p999, s.latency.max})
     out << "<td class=\"num\">" << format_seconds(t) << "</td>";
   char cv[16];
@@ -208,7 +214,10 @@ void write_verify(const DeviceRun& d, std::ostream& out) {
     const int digits = 2 * static_cast<int>(v.width);
     const bool skipped = v.status == VerifyStatus::kSkipped;
     out << "<tr" << (v.status == VerifyStatus::kMismatch ? " class=\"violated\"" : "") << "><td>" << hex(v.offset, 4)
-        << "</td><td>" << v.width << " B</td><td>" << (skipped ? "skipped (writes disabled)" : v.ok() ? "OK" : "FAIL");
+        << "</td><td>" << v.width << " B</td><td>"
+        << (skipped  ? "skipped (writes disabled)"
+            : v.ok() ? "OK"
+                     : "FAIL");
     for (uint64_t value : {v.original, v.written, v.read_back, v.mismatch_bits})
       out << "</td><td><code>" << (skipped ? "-" : hex(value, digits)) << "</code>";
     out << "</td><td>" << (v.restored ? "yes" : "no") << "</td></tr>";
@@ -236,8 +245,9 @@ void write_identity(const DeviceRun& d, std::ostream& out) {
       {"Device", sim ? "SIMULATED BAR (backend sim): no PCIe hardware is measured; figures show this host's memory"
                      : "PCI " + d.spec.address + " BAR" + std::to_string(d.spec.bar) + " via backend " +
                            backend_name(d.spec.backend)},
-      {"PCI identity", i.vendor_id.empty() ? "" : i.vendor_id + ":" + i.device_id + " class " + i.class_code + " rev " +
-                                                    i.revision + ", driver " + (i.driver.empty() ? "none" : i.driver)},
+      {"PCI identity", i.vendor_id.empty() ? ""
+                                           : i.vendor_id + ":" + i.device_id + " class " + i.class_code + " rev " +
+                                                 i.revision + ", driver " + (i.driver.empty() ? "none" : i.driver)},
       {"Name", i.vendor_name.empty() ? i.device_name : i.vendor_name + " " + i.device_name},
       {"IOMMU group", i.iommu_group},
       {"Link", link_text(i.link) + (sim && !link_text(i.link).empty() ? ", simulated (sim.link): no real link" : "")},
@@ -332,7 +342,8 @@ void write_device(const DeviceRun& d, std::ostream& out) {
   }
   write_thresholds(d, out);
   write_verify(d, out);
-  if (d.opened && !d.error.empty()) out << "<p class=\"error\">ERROR: the run stopped: " << escape_html(d.error) << "</p>";
+  if (d.opened && !d.error.empty())
+    out << "<p class=\"error\">ERROR: the run stopped: " << escape_html(d.error) << "</p>";
   write_config(d.spec, out);
   out << "</section>\n";
 }
@@ -344,15 +355,16 @@ void write_overview(const OnceReport& report, std::ostream& out) {
   for (const DeviceRun& d : report.devices)
     out << escape_html(d.spec.name) << " " << badge(result_name(d)) << " &nbsp; ";
   out << "</p>";
-  write_facts({{"Host", c.host},
-               {"Kernel", c.kernel},
-               {"CPU", c.cpu_model},
-               {"Date", c.date},
-               {"Clock", report.clock_source + ", " + format_seconds(report.clock_overhead_seconds) +
-                             " per timestamp pair (median), subtracted from every sample"},
-               {"TSC not used", report.clock_fallback_reason},
-               {"Tool", "pcie_bar_exporter " + c.tool_version + (c.tool_revision.empty() ? "" : " (" + c.tool_revision + ")")}},
-              out);
+  write_facts(
+      {{"Host", c.host},
+       {"Kernel", c.kernel},
+       {"CPU", c.cpu_model},
+       {"Date", c.date},
+       {"Clock", report.clock_source + ", " + format_seconds(report.clock_overhead_seconds) +
+                     " per timestamp pair (median), subtracted from every sample"},
+       {"TSC not used", report.clock_fallback_reason},
+       {"Tool", "pcie_bar_exporter " + c.tool_version + (c.tool_revision.empty() ? "" : " (" + c.tool_revision + ")")}},
+      out);
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ std::string attributes(const DataAttributes& data) {
 // An axis in log units (log2 of x, log10 of y): the whole powers it spans, and the pixels it
 // maps onto. Ticks fall on whole powers, so the domain is widened to them.
 struct LogScale {
-  double lo = 0, hi = 1;  // in log units
+  int lo = 0, hi = 1;       // whole powers, in log units
   double from = 0, to = 1;  // pixels of lo and hi
   double pixel(double log_value) const { return from + (log_value - lo) / (hi - lo) * (to - from); }
 };
@@ -38,7 +38,7 @@ LogScale log_domain(const LineChart& chart, bool x_axis) {
     for (const ChartPoint& p : s.points)
       if (double v = x_axis ? p.x : p.y; v > 0) lo = std::min(lo, log_of(v)), hi = std::max(hi, log_of(v));
   if (lo > hi) return {};  // nothing positive to draw: one decade from 1
-  LogScale scale{std::floor(lo + 1e-9), std::ceil(hi - 1e-9)};
+  LogScale scale{static_cast<int>(std::floor(lo + 1e-9)), static_cast<int>(std::ceil(hi - 1e-9))};
   if (scale.lo == scale.hi) {  // one value: an axis around it (x), or the decade above it (y)
     scale.hi += 1;
     if (x_axis) scale.lo -= 1;
@@ -66,17 +66,17 @@ Frame frame_of(const LineChart& chart) {
 // 40 px ("512 B" and "1 KiB" side by side need about that).
 std::vector<double> x_ticks(const LogScale& x) {
   const double per_step = std::abs(x.to - x.from) / (x.hi - x.lo);
-  double step = 1;
+  int step = 1;
   while (per_step * step < 40) step *= 2;
   std::vector<double> ticks;
-  for (double e = x.lo; e <= x.hi; e += step) ticks.push_back(std::exp2(e));
+  for (int e = x.lo; e <= x.hi; e += step) ticks.push_back(std::exp2(e));
   return ticks;
 }
 
 // Decades; within a narrow range also 2 and 5 times them, so the axis has more than two labels.
 std::vector<double> y_ticks(const LogScale& y) {
   std::vector<double> ticks;
-  for (double e = y.lo; e <= y.hi; ++e) {
+  for (int e = y.lo; e <= y.hi; ++e) {
     ticks.push_back(std::pow(10, e));
     if (y.hi - y.lo <= 2 && e < y.hi)
       for (double m : {2, 5}) ticks.push_back(m * std::pow(10, e));
@@ -89,8 +89,8 @@ void draw_x_axis(const LineChart& chart, const Frame& f, std::ostream& out) {
   for (double t : x_ticks(f.x)) {
     const std::string px = num(f.x.pixel(std::log2(t)));
     out << "<line class=\"grid\" x1=\"" << px << "\" x2=\"" << px << "\" y1=\"" << num(f.top) << "\" y2=\""
-        << num(f.bottom) << "\"/><text x=\"" << px << "\" y=\"" << num(f.bottom + 16)
-        << "\" text-anchor=\"middle\">" << escape_html(chart.x.tick_label(t)) << "</text>";
+        << num(f.bottom) << "\"/><text x=\"" << px << "\" y=\"" << num(f.bottom + 16) << "\" text-anchor=\"middle\">"
+        << escape_html(chart.x.tick_label(t)) << "</text>";
   }
   out << "<text class=\"axis-title\" x=\"" << num((f.left + f.right) / 2) << "\" y=\"" << num(f.bottom + 38)
       << "\" text-anchor=\"middle\">" << escape_html(chart.x.title) << "</text></g>";
@@ -100,9 +100,9 @@ void draw_y_axis(const LineChart& chart, const Frame& f, std::ostream& out) {
   out << "<g class=\"axis y-axis\">";
   for (double t : y_ticks(f.y)) {
     const std::string py = num(f.y.pixel(std::log10(t)));
-    out << "<line class=\"grid\" x1=\"" << num(f.left) << "\" x2=\"" << num(f.right) << "\" y1=\"" << py
-        << "\" y2=\"" << py << "\"/><text x=\"" << num(f.left - 6) << "\" y=\"" << py
-        << "\" dy=\"0.35em\" text-anchor=\"end\">" << escape_html(chart.y.tick_label(t)) << "</text>";
+    out << "<line class=\"grid\" x1=\"" << num(f.left) << "\" x2=\"" << num(f.right) << "\" y1=\"" << py << "\" y2=\""
+        << py << "\"/><text x=\"" << num(f.left - 6) << "\" y=\"" << py << "\" dy=\"0.35em\" text-anchor=\"end\">"
+        << escape_html(chart.y.tick_label(t)) << "</text>";
   }
   const std::string mid = num((f.top + f.bottom) / 2);
   out << "<text class=\"axis-title\" transform=\"translate(16 " << mid << ") rotate(-90)\" text-anchor=\"middle\">"
@@ -138,8 +138,7 @@ void draw_series(const ChartSeries& s, const Frame& f, std::ostream& out) {
   out << "<g class=\"series\"" << attributes(s.data) << " stroke=\"" << escape_html(s.color) << "\" fill=\""
       << escape_html(s.color) << "\"><polyline fill=\"none\" stroke-width=\"2\" points=\"";
   for (const ChartPoint& p : s.points)
-    out << num(f.x.pixel(std::log2(p.x))) << ','
-        << num(p.y > 0 ? f.y.pixel(std::log10(p.y)) : f.y.from) << ' ';
+    out << num(f.x.pixel(std::log2(p.x))) << ',' << num(p.y > 0 ? f.y.pixel(std::log10(p.y)) : f.y.from) << ' ';
   out << "\"/>";
   for (const ChartPoint& p : s.points) draw_point(p, f, out);
   out << "</g>";

@@ -18,11 +18,11 @@ std::string escape_html(std::string_view text);
 using DataAttributes = std::vector<std::pair<std::string, std::string>>;
 
 struct ChartPoint {
-  double x = 0;  // > 0: drawn on a log2 axis
-  double y = 0;  // drawn on a log10 axis; <= 0 is drawn on the axis floor and marked data-clamped
-  std::string tooltip;     // the <title> a browser shows on hover
-  bool hollow = false;     // drawn open: a figure with a caveat (budget-limited, too few ops)
-  bool violated = false;   // ringed in red: a threshold check failed on this cell
+  double x = 0;           // > 0: drawn on a log2 axis
+  double y = 0;           // drawn on a log10 axis; <= 0 is drawn on the axis floor and marked data-clamped
+  std::string tooltip;    // the <title> a browser shows on hover
+  bool hollow = false;    // drawn open: a figure with a caveat (budget-limited, too few ops)
+  bool violated = false;  // ringed in red: a threshold check failed on this cell
   DataAttributes data;
 };
 

@@ -60,7 +60,8 @@ TEST(ReportHtml, ThroughputHasOneSeriesPerOpAndOnePointPerMeasuredCell) {
   EXPECT_EQ(count(rw, "<circle class=\"point"), 1u);
   // The log2 axis labels each power of two the cells span, in human units.
   for (const char* tick : {">4 B<", ">8 B<", ">16 B<"}) EXPECT_NE(svg.find(tick), std::string::npos) << tick;
-  EXPECT_NE(svg.find("<title>WRITE 4 B: 8.00 MB/s, 10 ops; under 30 ops</title>"), std::string::npos);  // 4 B per 500 ns
+  EXPECT_NE(svg.find("<title>WRITE 4 B: 8.00 MB/s, 10 ops; under 30 ops</title>"),
+            std::string::npos);  // 4 B per 500 ns
 }
 
 TEST(ReportHtml, LatencyHasAChartPerOpWithP50P99AndP999) {
@@ -90,11 +91,13 @@ TEST(ReportHtml, BudgetLimitedAndUnderpoweredCellsAreHollowAndMarked) {
 TEST(ReportHtml, ThresholdChecksAreListedViolationsFirstAndRinged) {
   OnceReport rep = wider_report();
   auto& d = rep.devices[0];
-  d.thresholds = {{Op::kRead, 4, Limit::kMaxP50, 2e-6, 1e-6, false}, {Op::kWrite, 8, Limit::kMinThroughput, 1e9, 8e6, true}};
+  d.thresholds = {{Op::kRead, 4, Limit::kMaxP50, 2e-6, 1e-6, false},
+                  {Op::kWrite, 8, Limit::kMinThroughput, 1e9, 8e6, true}};
   const std::string html = html_of(rep);
   EXPECT_NE(html.find("<h3>Thresholds: 1 of 2 checks failed</h3>"), std::string::npos);
-  const auto fail = html.find("<tr class=\"violated\"><td>FAIL</td><td>WRITE 8 B: throughput 8 MB/s below "
-                              "min_throughput 1000 MB/s</td></tr>");
+  const auto fail = html.find(
+      "<tr class=\"violated\"><td>FAIL</td><td>WRITE 8 B: throughput 8 MB/s below "
+      "min_throughput 1000 MB/s</td></tr>");
   const auto ok = html.find("<tr class=\"within\"><td>OK</td><td>READ 4 B: p50 1 us within max_p50 2 us</td></tr>");
   ASSERT_NE(fail, std::string::npos) << html;
   ASSERT_NE(ok, std::string::npos);
@@ -107,8 +110,8 @@ TEST(ReportHtml, ThresholdChecksAreListedViolationsFirstAndRinged) {
 
 TEST(ReportHtml, ADeviceThatFailedShowsItsErrorAndNoCharts) {
   OnceReport rep;
-  rep.devices.push_back(testing::failed_run("fpga1", Backend::kVfio, "0000:23:00.0",
-                                            "vfio: cannot open /dev/vfio/7: Permission denied"));
+  rep.devices.push_back(
+      testing::failed_run("fpga1", Backend::kVfio, "0000:23:00.0", "vfio: cannot open /dev/vfio/7: Permission denied"));
   const std::string html = html_of(rep);
   EXPECT_NE(html.find("<p class=\"error\">ERROR: vfio: cannot open /dev/vfio/7: Permission denied</p>"),
             std::string::npos);
@@ -137,8 +140,7 @@ TEST(ReportHtml, EscapesEveryTextFromTheConfigAndTheSystem) {
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("<b>host"), std::string::npos);
   EXPECT_EQ(html.find("<x>"), std::string::npos);
-  EXPECT_NE(html.find("data-device=\"&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;\""),
-            std::string::npos);
+  EXPECT_NE(html.find("data-device=\"&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;\""), std::string::npos);
   EXPECT_NE(html.find("<h2>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot; "), std::string::npos);
   EXPECT_NE(html.find("ERROR: sim: cannot open /tmp/&lt;x&gt;&amp;y"), std::string::npos);
   EXPECT_NE(html.find("<td>/tmp/&lt;x&gt;&amp;y</td>"), std::string::npos);
@@ -165,13 +167,15 @@ TEST(ReportHtml, ShowsTheContextTheDeviceAndItsConfiguration) {
   d.spec.thresholds = {{Op::kRead, {4096}, 200e6, std::nullopt, std::nullopt}};
   const std::string html = html_of(rep);
   for (const char* fact :
-       {"<td>rack7-fpga3</td>", "<td>Linux 6.1.0-27-amd64</td>", "<td>AMD EPYC 9B45</td>", "<td>2026-11-30T05:00:00Z</td>",
+       {"<td>rack7-fpga3</td>", "<td>Linux 6.1.0-27-amd64</td>", "<td>AMD EPYC 9B45</td>",
+        "<td>2026-11-30T05:00:00Z</td>",
         "<td>tsc, 9.00 ns per timestamp pair (median), subtracted from every sample</td>",
         "<td>pcie_bar_exporter 0.1.0 (abc1234)</td>", "<td>0x1234:0x11e8 class 0x00ff00 rev 0x10, driver none</td>",
         "<td>8 GT/s x4 (max 8 GT/s x16)</td>", "<td>65536 bytes (0x10000), vfio region 0</td>",
         "<td>5 (pinned for the run; local to the device, NUMA node 1)</td>", "<td>0x0000 + 0x4000 (16 KiB)</td>",
         "<td>8-byte accesses via mmap</td>", "<td>enabled; the window is saved and restored</td>",
-        "<th>sweep.block_sizes</th><td>1 B, 2 B, 4 B, 8 B, 16 B, 32 B, 64 B, 128 B, 256 B, 512 B, 1 KiB, 2 KiB, 4 KiB</td>",
+        "<th>sweep.block_sizes</th><td>1 B, 2 B, 4 B, 8 B, 16 B, 32 B, 64 B, 128 B, 256 B, 512 B, 1 KiB, 2 KiB, 4 "
+        "KiB</td>",
         "<th>sweep.iterations</th><td>read 10000, write 10000, rw 5000</td>", "<th>sweep.budget</th><td>1.00 s</td>",
         "<th>verify</th><td>0x0000: 0x1234567890abcdef, 8 B, restored</td>",
         "<th>thresholds</th><td>READ, 4 KiB: min_throughput 200 MB/s</td>"})

@@ -74,7 +74,8 @@ TEST(SvgChart, PointsSitOnLogScales) {
 TEST(SvgChart, XTicksAtEveryPowerOfTwoOrEverySecondOneWhenNarrow) {
   const std::vector<std::pair<double, double>> sweep = {{1, 1}, {4096, 2}};
   const std::string wide = render_svg(chart_of(sweep, 900));
-  for (const char* tick : {">1x<", ">2x<", ">64x<", ">2048x<", ">4096x<"}) EXPECT_NE(wide.find(tick), std::string::npos);
+  for (const char* tick : {">1x<", ">2x<", ">64x<", ">2048x<", ">4096x<"})
+    EXPECT_NE(wide.find(tick), std::string::npos);
   const std::string narrow = render_svg(chart_of(sweep, 430));
   EXPECT_NE(narrow.find(">1x<"), std::string::npos);
   EXPECT_NE(narrow.find(">4x<"), std::string::npos);
@@ -87,7 +88,8 @@ TEST(SvgChart, YTicksAtDecadesAndAt2And5WithinANarrowRange) {
   EXPECT_NE(wide.find(">10000.000000y<"), std::string::npos);
   EXPECT_EQ(wide.find(">20.000000y<"), std::string::npos);
   const std::string narrow = render_svg(chart_of({{1, 3}, {2, 30}}));  // 1 .. 100
-  for (const char* tick : {">1.000000y<", ">2.000000y<", ">5.000000y<", ">10.000000y<", ">50.000000y<", ">100.000000y<"})
+  for (const char* tick :
+       {">1.000000y<", ">2.000000y<", ">5.000000y<", ">10.000000y<", ">50.000000y<", ">100.000000y<"})
     EXPECT_NE(narrow.find(tick), std::string::npos) << tick;
 }
 
