@@ -330,6 +330,8 @@ void write_config(const DeviceSpec& spec, std::ostream& out) {
   out << "</details>";
 }
 
+// The device's sections in reading order, each its own function, so that another (a comparison
+// with a baseline, say) goes in as one more line.
 void write_device(const DeviceRun& d, std::ostream& out) {
   const char* result = result_name(d);
   out << "<section class=\"device\" data-device=\"" << escape_html(d.spec.name) << "\" data-result=\"" << result
