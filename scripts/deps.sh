@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the build and the tests need; quiet when nothing is missing.
-# Usage: scripts/deps.sh [build|test]   (test adds what the test suite runs: prometheus, promtool, curl)
+# Usage: scripts/deps.sh [build|test]   (test adds what the test suite runs: prometheus, promtool, curl, chromium, ...)
 set -euo pipefail
 
 build_pkgs=(g++ cmake make ccache git pkg-config
             prometheus-cpp-dev libcxxopts-dev libyaml-cpp-dev nlohmann-json3-dev
             libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcrypt-dev libcurl4-openssl-dev libpci-dev pci.ids zlib1g-dev)
 test_pkgs=(prometheus openssl curl clang-format clang-tidy qemu-system-x86 busybox-static cpio
-           podman buildah runc uidmap slirp4netns fuse-overlayfs debootstrap podman-compose python3 python3-jsonschema victoria-metrics
+           podman buildah runc uidmap slirp4netns fuse-overlayfs debootstrap podman-compose python3 python3-jsonschema chromium victoria-metrics
            containernetworking-plugins golang-github-containernetworking-plugin-dnsname)
 
 want=("${build_pkgs[@]}")

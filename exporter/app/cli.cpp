@@ -20,7 +20,8 @@ cxxopts::Options make_options() {
   o.positional_help("");
   o.add_options()("config.file", "YAML configuration file (devices to measure)", cxxopts::value<std::string>())(
       "once", "Measure every device once, print a report and exit")(
-      "output", "Report format for --once: table, json or csv", cxxopts::value<std::string>()->default_value("table"))(
+      "output", "Report format for --once: table, json, csv or html",
+      cxxopts::value<std::string>()->default_value("table"))(
       "device", "PCI address of the device (0000:22:00.0 or 22:00.0); also accepted as the positional DEVICE",
       cxxopts::value<std::string>())(
       "backend", "Backend for --device: " + names_text<Backend>() + " (default: vfio with --device, else sim)",
@@ -47,7 +48,8 @@ OutputFormat output_from(const std::string& s) {
   if (s == "table") return OutputFormat::kTable;
   if (s == "json") return OutputFormat::kJson;
   if (s == "csv") return OutputFormat::kCsv;
-  throw ConfigError("--output: '" + s + "' is not a format (table, json or csv)");
+  if (s == "html") return OutputFormat::kHtml;
+  throw ConfigError("--output: '" + s + "' is not a format (table, json, csv or html)");
 }
 
 // cxxopts quotes names with U+2018/U+2019; every other message here uses ASCII quotes.

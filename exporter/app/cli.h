@@ -10,7 +10,7 @@
 
 namespace pcie_bar {
 
-enum class OutputFormat { kTable, kJson, kCsv };
+enum class OutputFormat { kTable, kJson, kCsv, kHtml };
 
 struct CliOptions {
   bool help = false;

@@ -24,6 +24,7 @@ int run_once_mode(const CliOptions& cli, const std::vector<DeviceSpec>& devices,
     case OutputFormat::kTable: write_table(report, out); break;
     case OutputFormat::kJson: write_json(report, out); break;
     case OutputFormat::kCsv: write_csv(report, out); break;
+    case OutputFormat::kHtml: write_html(report, out); break;
   }
   // Whatever the format, a device that failed is said on stderr too, one line each, so a script
   // that keeps only stdout (or a CSV with no row for it) still shows why the exit code is 3.

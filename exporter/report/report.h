@@ -21,5 +21,7 @@ struct OnceReport {
 void write_table(const OnceReport& report, std::ostream& out);
 void write_json(const OnceReport& report, std::ostream& out);
 void write_csv(const OnceReport& report, std::ostream& out);
+// One self-contained HTML page: inline CSS and SVG charts, no script, nothing loaded from elsewhere.
+void write_html(const OnceReport& report, std::ostream& out);
 
 }  // namespace pcie_bar

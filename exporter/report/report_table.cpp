@@ -13,15 +13,6 @@ namespace pcie_bar {
 
 namespace {
 
-const char* op_label(Op op) {
-  switch (op) {
-    case Op::kRead: return "READ";
-    case Op::kWrite: return "WRITE";
-    case Op::kReadWrite: return "R+W";
-  }
-  return "?";
-}
-
 std::string printf_string(const char* fmt, auto... args) {
   char buf[256];
   std::snprintf(buf, sizeof buf, fmt, args...);
@@ -29,14 +20,6 @@ std::string printf_string(const char* fmt, auto... args) {
 }
 
 // The first line says plainly what is being measured, above all when it is not hardware.
-std::string timing_cpu_text(const TimingCpu& t) {
-  std::string node = t.numa_node ? "NUMA node " + std::to_string(*t.numa_node) : "NUMA node unknown";
-  if (t.cpu < 0) return "not pinned (sweep.cpu: none); the device's " + node;
-  return std::to_string(t.cpu) + " (pinned for the run; " +
-         (t.local_to_device ? "local to the device, " + node : "the device's " + node) +
-         (t.note.empty() ? "" : "; " + t.note) + ")";
-}
-
 void write_device_header(const DeviceRun& d, const OnceReport& report, std::ostream& out) {
   if (d.spec.backend == Backend::kSim) {
     out << "Device " << d.spec.name << ": SIMULATED BAR (backend sim) - no PCIe hardware is measured; "
@@ -68,11 +51,7 @@ void write_device_header(const DeviceRun& d, const OnceReport& report, std::ostr
       << format_bytes(d.spec.window.size) << ")\n"
       << "  Access:     " << d.spec.access.width << "-byte accesses via " << access_method_name(d.spec.access.method)
       << " (" << named(d.spec.access.method).meaning << ")\n"
-      << "  Writes:     "
-      << (!d.spec.writes.enabled  ? "disabled (WRITE, R+W and write-verify are skipped)"
-          : d.spec.writes.restore ? "enabled; the window is saved and restored"
-                                  : "enabled; the window is NOT restored")
-      << "\n"
+      << "  Writes:     " << writes_text(d.spec.writes) << "\n"
       << "  Timing CPU: " << timing_cpu_text(d.timing_cpu) << "\n"
       << "  Clock:      " << report.clock_source << ", " << format_seconds(report.clock_overhead_seconds)
       << " per timestamp pair (median), subtracted from every sample; ops shorter than " << kBatchOpsUnderClockPairs

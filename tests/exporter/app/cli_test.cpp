@@ -50,11 +50,12 @@ TEST(Cli, BackendAndWritesFlagsApplyToTheCommandLineDevice) {
 TEST(Cli, OutputFormats) {
   EXPECT_EQ(parse({"--output", "json"}).output, OutputFormat::kJson);
   EXPECT_EQ(parse({"--output=csv"}).output, OutputFormat::kCsv);
+  EXPECT_EQ(parse({"--output", "html"}).output, OutputFormat::kHtml);
   EXPECT_EQ(parse({}).output, OutputFormat::kTable);
 }
 
 TEST(Cli, BadInputGetsOneLineNamingTheFlag) {
-  EXPECT_EQ(error_of({"--output", "xml"}), "--output: 'xml' is not a format (table, json or csv)");
+  EXPECT_EQ(error_of({"--output", "xml"}), "--output: 'xml' is not a format (table, json, csv or html)");
   EXPECT_EQ(error_of({"--backend", "dpdk"}), "--backend: 'dpdk' is not a backend (sim, vfio, uio or sysfs)");
   EXPECT_EQ(error_of({"--device", "22:00"}), "--device: '22:00' is not a PCI address (e.g. 0000:22:00.0 or 22:00.0)");
   EXPECT_EQ(error_of({"--backend", "sim", "22:00.0"}),

@@ -114,6 +114,9 @@ TEST(Main, AThresholdViolatedIsExitCode1AndNamedInEveryFormat) {
   auto csv = exporter({"--config.file", violated, "--once", "--output", "csv"});
   EXPECT_EQ(csv.exit_code, 1) << csv.err;
   EXPECT_NE(csv.out.find(",max_p50\n"), std::string::npos) << csv.out;
+  auto html = exporter({"--config.file", violated, "--once", "--output", "html"});
+  EXPECT_EQ(html.exit_code, 1) << html.err;
+  EXPECT_NE(html.out.find("<tr class=\"violated\"><td>FAIL</td><td>READ 8 B: p50 2"), std::string::npos) << html.out;
 
   auto within = exporter({"--config.file", write_temp("threshold-within", device + "20us}]}\n"), "--once"});
   EXPECT_EQ(within.exit_code, 0) << within.out;
@@ -134,7 +137,7 @@ TEST(Main, BadConfigIsOneLineAndExitCode2) {
 TEST(Main, BadFlagIsExitCode2) {
   auto r = exporter({"--once", "--output", "xml"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "pcie_bar_exporter: --output: 'xml' is not a format (table, json or csv)\n");
+  EXPECT_EQ(r.err, "pcie_bar_exporter: --output: 'xml' is not a format (table, json, csv or html)\n");
 }
 
 TEST(Main, DeviceThatCannotBeOpenedIsExitCode3AndOneLineOnStderrInEveryFormat) {
@@ -143,7 +146,7 @@ TEST(Main, DeviceThatCannotBeOpenedIsExitCode3AndOneLineOnStderrInEveryFormat) {
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_NE(j["devices"][0]["error"].get<std::string>().find("/nonexistent-dir/x"), std::string::npos);
-  for (const char* format : {"table", "json", "csv"}) {
+  for (const char* format : {"table", "json", "csv", "html"}) {
     auto f = exporter({"--config.file", cfg, "--once", "--output", format});
     EXPECT_EQ(f.exit_code, 3) << format;
     EXPECT_EQ(f.err, "pcie_bar_exporter: device 'a': sim: cannot open /nonexistent-dir/x: No such file or directory\n")

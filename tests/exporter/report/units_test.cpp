@@ -15,6 +15,20 @@ TEST(Units, SecondsPickTheUnitThatFits) {
 
 TEST(Units, MegabytesAreDecimal) { EXPECT_EQ(format_mb_per_s(15'230'000), "15.23"); }
 
+TEST(Units, ThroughputPicksTheDecimalUnitThatFits) {
+  EXPECT_EQ(format_bytes_per_second(812), "812 B/s");
+  EXPECT_EQ(format_bytes_per_second(95'000), "95.0 kB/s");
+  EXPECT_EQ(format_bytes_per_second(4e6), "4.00 MB/s");
+  EXPECT_EQ(format_bytes_per_second(1.25e9), "1.25 GB/s");
+  EXPECT_EQ(format_bytes_per_second(81.7e9), "81.7 GB/s");
+}
+
+TEST(Units, OpLabels) {
+  EXPECT_STREQ(op_label(Op::kRead), "READ");
+  EXPECT_STREQ(op_label(Op::kWrite), "WRITE");
+  EXPECT_STREQ(op_label(Op::kReadWrite), "R+W");
+}
+
 TEST(Units, Bytes) {
   EXPECT_EQ(format_bytes(1), "1 B");
   EXPECT_EQ(format_bytes(1024), "1 KiB");
