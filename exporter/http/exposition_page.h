@@ -10,8 +10,8 @@ namespace pcie_bar {
 
 struct ExpositionPage {
   ExpositionPage(std::string text_page, std::string protobuf_page);
-  std::string text, gzipped;                     // text/plain; version=0.0.4
-  std::string protobuf, protobuf_gzipped;        // length-delimited io.prometheus.client.MetricFamily messages
+  std::string text, gzipped;               // text/plain; version=0.0.4
+  std::string protobuf, protobuf_gzipped;  // length-delimited io.prometheus.client.MetricFamily messages
 };
 
 }  // namespace pcie_bar

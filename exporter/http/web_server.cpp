@@ -78,8 +78,8 @@ class MetricsHandler : public GetOnlyHandler {
     const char* accept_encoding = mg_get_header(conn, "Accept-Encoding");
     const bool protobuf = wants_protobuf(accept ? accept : "");
     const bool gzipped = accepts_gzip(accept_encoding ? accept_encoding : "");
-    const std::string& body = protobuf ? (gzipped ? page->protobuf_gzipped : page->protobuf)
-                                       : (gzipped ? page->gzipped : page->text);
+    const std::string& body =
+        protobuf ? (gzipped ? page->protobuf_gzipped : page->protobuf) : (gzipped ? page->gzipped : page->text);
     respond(conn, 200, protobuf ? kProtobufContentType : kTextContentType, body,
             std::string(gzipped ? "Content-Encoding: gzip\r\n" : "") + "Vary: Accept, Accept-Encoding\r\n");
     return true;

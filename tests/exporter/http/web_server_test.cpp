@@ -26,7 +26,10 @@ const char kFixedPage[] = "# HELP probe_value A fixed value.\n# TYPE probe_value
 // The same family as one length-delimited MetricFamily: name, help, type GAUGE, one metric with
 // gauge value 42.
 const std::string kFixedProtobuf = [] {
-  const std::string family = std::string("\x0a\x0bprobe_value\x12\x0e" "A fixed value.\x18\x01", 31) +
+  const std::string family = std::string(
+                                 "\x0a\x0bprobe_value\x12\x0e"
+                                 "A fixed value.\x18\x01",
+                                 31) +
                              "\x22\x0b\x12\x09\x09" + std::string("\0\0\0\0\0\0\x45\x40", 8);
   return static_cast<char>(family.size()) + family;
 }();
@@ -106,7 +109,8 @@ TEST(WebServer, EveryOtherAcceptGetsTheTextPage) {
     auto r = http(scrape);
     EXPECT_EQ(r.status, 200);
     EXPECT_NE(r.headers.find("Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"), std::string::npos)
-        << accept << "\n" << r.headers;
+        << accept << "\n"
+        << r.headers;
     EXPECT_EQ(r.body, kFixedPage) << accept;
   }
 }

@@ -184,7 +184,6 @@ TEST(MetricsPage, TheGoldenPagePassesPromtool) {
   EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
 }
 
-
 // --- The same golden history in the protobuf format: it decodes with the client data model's
 // messages into the families, label sets and values of the text page (read back here as a
 // scraper reads it), the op histograms carry consistent native buckets, and its decoded form is

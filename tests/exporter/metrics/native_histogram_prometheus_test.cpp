@@ -6,10 +6,12 @@
 //
 // The tool's figures come from three `--once` runs made while the exporter runs and Prometheus
 // scrapes, so both see the same host. A p99 is compared only where the tool's own p99 is
-// reproducible (its three runs agree within 20 %): on a loaded host about 1 % of the spinning accesses (or of the 30 ns model's
-// batches) are interrupted for tens of µs, which puts the p99 of one run at the model's tail and
-// that of the next at the scheduler's. Such a p99 describes the host, and no reference for it
-// exists; the table shows it either way.
+// reproducible (its three runs agree within 20 %): on a loaded host about 1 % of the spinning accesses (or of the 30 ns
+// model's batches) are interrupted for tens of µs, which puts the p99 of one run at the model's tail and that of the
+// next at the scheduler's. Such a p99 describes the host, and no reference for it exists; the table shows it either
+// way. The 30 ns model's p99 is never compared: its ops are timed in batches and counted at the batch mean, so its p99
+// is where the 1 % of batches the host interrupted begin, and three short `--once` runs can agree on it while twenty
+// service runs see one interrupted batch more.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -131,10 +133,14 @@ TEST(NativeHistogramPrometheus, QuantilesOfTheNativeHistogramAreWithinTenPercent
       const double native_error = from_native / own - 1, classic_error = from_classic / own - 1;
       std::printf("%-6s %-4s %12.4g %12.4g %+7.1f%% %12.4g %+7.1f%%  %.4g-%.4g%s\n", device, quantile_key(q).c_str(),
                   own, from_native, 100 * native_error, from_classic, 100 * classic_error, figure.min, figure.max,
-                  figure.reproducible() ? "" : " (not reproducible: not compared)");
-      if (q != 0.5 && !figure.reproducible()) continue;
-      EXPECT_LT(std::abs(native_error), 0.10) << device << " " << quantile_key(q) << ": native " << from_native
-                                              << " s against the tool's " << own << " s";
+                  q == 0.5                         ? ""
+                  : std::string(device) == "fast0" ? " (batch means: not compared)"
+                  : !figure.reproducible()         ? " (not reproducible: not compared)"
+                                                   : "");
+      const bool batched = std::string(device) == "fast0";
+      if (q != 0.5 && (batched || !figure.reproducible())) continue;
+      EXPECT_LT(std::abs(native_error), 0.10)
+          << device << " " << quantile_key(q) << ": native " << from_native << " s against the tool's " << own << " s";
       // The classic 1-2-5 buckets: only a loose bound, the figure goes to the README.
       EXPECT_LT(std::abs(classic_error), 1.0) << device << " " << quantile_key(q) << ": classic " << from_classic;
     }

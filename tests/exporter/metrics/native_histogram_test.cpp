@@ -30,7 +30,7 @@ TEST(NativeHistogram, IndexAtOtherSchemas) {
   EXPECT_EQ(native_bucket_index(1.0, -2), 0);  // schema -2: bounds 1, 16, 256
   EXPECT_EQ(native_bucket_index(16.0, -2), 1);
   EXPECT_EQ(native_bucket_index(17.0, -2), 2);
-  EXPECT_EQ(native_bucket_index(0.01, -2), -1);  // (1/256, 1/16]
+  EXPECT_EQ(native_bucket_index(0.01, -2), -1);                  // (1/256, 1/16]
   EXPECT_EQ(native_bucket_index(std::exp2(-3.0), 8), -3 * 256);  // powers of two are exact at the finest schema
   EXPECT_THROW(native_bucket_index(1.0, 9), std::invalid_argument);
   EXPECT_THROW(native_bucket_index(1.0, -5), std::invalid_argument);

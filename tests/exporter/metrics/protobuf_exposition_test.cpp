@@ -56,9 +56,9 @@ TEST(ProtobufExposition, HistogramsKeepClassicBucketsAndGainTheNativeOnesOfTheir
   native.zero_count = 1;
   native.positive_spans = {{-159, 2}};
   native.positive_deltas = {1, 0};
-  const client::MetricFamily f = parse_entries(
-      render_protobuf_samples({histogram_family()}, {{"h_seconds", {{Labels{{"op", "write"}}, native}}}})
-          .at("h_seconds"));
+  const client::MetricFamily f =
+      parse_entries(render_protobuf_samples({histogram_family()}, {{"h_seconds", {{Labels{{"op", "write"}}, native}}}})
+                        .at("h_seconds"));
   ASSERT_EQ(f.metric_size(), 2);
   for (const auto& m : f.metric()) {
     EXPECT_EQ(m.histogram().sample_count(), 3u);
