@@ -5,7 +5,8 @@ set -euo pipefail
 
 build_pkgs=(g++ cmake make ccache git pkg-config
             prometheus-cpp-dev libcxxopts-dev libyaml-cpp-dev nlohmann-json3-dev
-            libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcrypt-dev libcurl4-openssl-dev libpci-dev pci.ids zlib1g-dev)
+            libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcrypt-dev libcurl4-openssl-dev libpci-dev pci.ids zlib1g-dev
+            libprotobuf-dev protobuf-compiler)
 test_pkgs=(prometheus openssl curl clang-format clang-tidy qemu-system-x86 busybox-static cpio
            podman buildah runc uidmap slirp4netns fuse-overlayfs debootstrap podman-compose python3 python3-jsonschema chromium victoria-metrics
            containernetworking-plugins golang-github-containernetworking-plugin-dnsname)

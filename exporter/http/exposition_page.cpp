@@ -4,6 +4,10 @@
 
 namespace pcie_bar {
 
-ExpositionPage::ExpositionPage(std::string page) : text(std::move(page)), gzipped(gzip(text)) {}
+ExpositionPage::ExpositionPage(std::string text_page, std::string protobuf_page)
+    : text(std::move(text_page)),
+      gzipped(gzip(text)),
+      protobuf(std::move(protobuf_page)),
+      protobuf_gzipped(gzip(protobuf)) {}
 
 }  // namespace pcie_bar

@@ -1,5 +1,6 @@
 #include "exporter/http/request_headers.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <optional>
@@ -41,7 +42,50 @@ double q_value(std::string_view params) {
   return 1;
 }
 
+// A parameter's value in "a=1;b=\"x\"" (quotes removed), or nullopt when absent.
+std::optional<std::string_view> parameter(std::string_view params, std::string_view wanted) {
+  while (!params.empty()) {
+    auto [param, rest] = split_at(params, ';');
+    auto [name, value] = split_at(trim(param), '=');
+    if (iequals(trim(name), wanted)) {
+      std::string_view v = trim(value);
+      if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+      return v;
+    }
+    params = rest;
+  }
+  return std::nullopt;
+}
+
+bool is_delimited_metric_families(std::string_view media_type, std::string_view params) {
+  auto proto = parameter(params, "proto");
+  auto encoding = parameter(params, "encoding");
+  return iequals(media_type, "application/vnd.google.protobuf") && proto &&
+         *proto == "io.prometheus.client.MetricFamily" && encoding && iequals(*encoding, "delimited");
+}
+
 }  // namespace
+
+bool wants_protobuf(std::string_view header) {
+  std::optional<double> protobuf, text_plain, text_any, any;
+  while (!header.empty()) {
+    auto [element, rest] = split_at(header, ',');
+    auto [type_text, params] = split_at(element, ';');
+    const std::string_view type = trim(type_text);
+    const double q = q_value(params);
+    if (is_delimited_metric_families(type, params))
+      protobuf = std::max(protobuf.value_or(0), q);
+    else if (iequals(type, "text/plain"))
+      text_plain = std::max(text_plain.value_or(0), q);
+    else if (iequals(type, "text/*"))
+      text_any = q;
+    else if (type == "*/*")
+      any = q;
+    header = rest;
+  }
+  const double text = text_plain.value_or(text_any.value_or(any.value_or(0)));
+  return protobuf.value_or(0) > 0 && *protobuf >= text;
+}
 
 bool accepts_gzip(std::string_view header) {
   std::optional<bool> gzip, any;

@@ -63,15 +63,25 @@ class GetOnlyHandler : public CivetHandler {
   }
 };
 
+constexpr const char* kTextContentType = "text/plain; version=0.0.4; charset=utf-8";
+constexpr const char* kProtobufContentType =
+    "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
+
+// /metrics in the format the scraper's Accept header asks for (request_headers.h), gzipped when
+// it accepts that: one of the four finished bodies of the current page, never rendered here.
 class MetricsHandler : public GetOnlyHandler {
  public:
   explicit MetricsHandler(MetricsSource metrics) : metrics_(std::move(metrics)) {}
   bool handleGet(CivetServer*, mg_connection* conn) override {
     std::shared_ptr<const ExpositionPage> page = metrics_();
-    const char* accept = mg_get_header(conn, "Accept-Encoding");
-    const bool gzipped = accepts_gzip(accept ? accept : "");
-    respond(conn, 200, "text/plain; version=0.0.4; charset=utf-8", gzipped ? page->gzipped : page->text,
-            gzipped ? "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n" : "Vary: Accept-Encoding\r\n");
+    const char* accept = mg_get_header(conn, "Accept");
+    const char* accept_encoding = mg_get_header(conn, "Accept-Encoding");
+    const bool protobuf = wants_protobuf(accept ? accept : "");
+    const bool gzipped = accepts_gzip(accept_encoding ? accept_encoding : "");
+    const std::string& body =
+        protobuf ? (gzipped ? page->protobuf_gzipped : page->protobuf) : (gzipped ? page->gzipped : page->text);
+    respond(conn, 200, protobuf ? kProtobufContentType : kTextContentType, body,
+            std::string(gzipped ? "Content-Encoding: gzip\r\n" : "") + "Vary: Accept, Accept-Encoding\r\n");
     return true;
   }
 

@@ -6,6 +6,7 @@
 #include "core/stats.h"
 #include "exporter/metrics/latency_buckets.h"
 #include "exporter/metrics/metrics_profile.h"
+#include "exporter/metrics/protobuf_exposition.h"
 
 namespace pcie_bar {
 
@@ -105,6 +106,7 @@ void DeviceMetrics::record_run(const DeviceRun& run, double unix_time) {
     if (s.cumulative.empty()) s.cumulative.assign(bounds_.size() + 1, 0);
     auto add = cumulative_bucket_counts(r.latency, run.sweep.seconds_per_unit, bounds_);
     for (std::size_t i = 0; i < add.size(); ++i) s.cumulative[i] += add[i];
+    add_native_counts(r.latency, run.sweep.seconds_per_unit, s.native);
     s.sum_seconds += r.latency.sum() * run.sweep.seconds_per_unit;
     s.count += r.latency.count();
     throughput_[key] = op_stats(r, run.sweep.seconds_per_unit).throughput_bytes_per_second;
@@ -155,30 +157,42 @@ void DeviceMetrics::collect(MetricFamilies& out) const {
   collect_locked(out);
 }
 
-std::shared_ptr<const SampleText> DeviceMetrics::text() const {
+std::shared_ptr<const RenderedSamples> DeviceMetrics::samples() const {
   std::lock_guard lock(mu_);
-  return text_;
+  return samples_;
 }
 
 void DeviceMetrics::render_locked() {
   MetricFamilies f;
   declare(f);
   collect_locked(f);
-  text_ = std::make_shared<const SampleText>(render_samples(f.take()));
+  const auto families = f.take();
+  NativeHistograms native;
+  auto& durations = native["pcie_bar_op_duration_seconds"];
+  for (const auto& [key, s] : latency_)
+    if (exported(key.block_size)) durations[op_labels(sweep_labels(), key)] = encode_native(s.native);
+  samples_ = std::make_shared<const RenderedSamples>(
+      RenderedSamples{render_samples(families), render_protobuf_samples(families, native)});
+}
+
+Labels DeviceMetrics::sweep_labels() const { return {{"device", spec_.name}, {"bar", std::to_string(spec_.bar)}}; }
+
+Labels DeviceMetrics::op_labels(const Labels& device_bar, const OpKey& key) {
+  Labels l = device_bar;
+  l.push_back({"op", op_name(key.op)});
+  l.push_back({"block_size", std::to_string(key.block_size)});
+  return l;
 }
 
 void DeviceMetrics::collect_locked(MetricFamilies& out) const {
-  const Labels device_bar = {{"device", spec_.name}, {"bar", std::to_string(spec_.bar)}};
-  collect_sweep(out, device_bar);
+  collect_sweep(out, sweep_labels());
   collect_device(out);
 }
 
 void DeviceMetrics::collect_sweep(MetricFamilies& out, const Labels& device_bar) const {
   for (const auto& [key, s] : latency_) {
     if (!exported(key.block_size)) continue;
-    Labels l = device_bar;
-    l.push_back({"op", op_name(key.op)});
-    l.push_back({"block_size", std::to_string(key.block_size)});
+    const Labels l = op_labels(device_bar, key);
     auto& h = out.add("pcie_bar_op_duration_seconds", l).histogram;
     h.sample_count = s.count;
     h.sample_sum = s.sum_seconds;

@@ -1,7 +1,8 @@
 #pragma once
 // Everything the exporter says about one device, accumulated over its runs. The device's
-// worker updates it after each run; scrapes read it. Every update renders the device's sample
-// lines anew, so a scrape takes a pointer to finished text and never waits for conversion work.
+// worker updates it after each run; scrapes read it. Every update renders the device's samples
+// anew in both exposition formats (text lines, protobuf entries), so a scrape takes a pointer to
+// finished bytes and never waits for conversion work.
 
 #include <cstdint>
 #include <map>
@@ -16,6 +17,7 @@
 #include "core/pci_info.h"
 #include "exporter/metrics/exposition.h"
 #include "exporter/metrics/metric_families.h"
+#include "exporter/metrics/native_histogram.h"
 
 namespace pcie_bar {
 
@@ -36,8 +38,9 @@ class DeviceMetrics {
   bool first_run_done() const;
 
   void collect(MetricFamilies& out) const;
-  // The sample lines of collect(), as rendered at the last update.
-  std::shared_ptr<const SampleText> text() const;
+  // The samples of collect() in both formats (the histograms' native buckets in protobuf), as
+  // rendered at the last update.
+  std::shared_ptr<const RenderedSamples> samples() const;
   // Declares the families collect() adds to, with their help texts.
   static void declare(MetricFamilies& out);
 
@@ -49,6 +52,7 @@ class DeviceMetrics {
   };
   struct LatencySeries {
     std::vector<uint64_t> cumulative;  // per bucket bound, then +Inf
+    NativeCounts native;               // the same ops in native buckets (protobuf exposition only)
     double sum_seconds = 0;
     uint64_t count = 0;
   };
@@ -62,6 +66,8 @@ class DeviceMetrics {
   void render_locked();
   void collect_sweep(MetricFamilies& out, const Labels& device_bar) const;
   void collect_device(MetricFamilies& out) const;
+  Labels sweep_labels() const;  // device and bar: the labels every sweep series starts with
+  static Labels op_labels(const Labels& device_bar, const OpKey& key);
 
   mutable std::mutex mu_;
   DeviceSpec spec_;
@@ -83,7 +89,7 @@ class DeviceMetrics {
   std::map<ErrorReason, uint64_t> errors_;
   uint64_t runs_success_ = 0, runs_error_ = 0;
   std::optional<double> sweep_seconds_, last_run_unix_;
-  std::shared_ptr<const SampleText> text_;
+  std::shared_ptr<const RenderedSamples> samples_;
 };
 
 }  // namespace pcie_bar

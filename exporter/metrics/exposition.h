@@ -14,6 +14,12 @@ namespace pcie_bar {
 // Sample lines (no HELP or TYPE) by family name.
 using SampleText = std::map<std::string, std::string>;
 
+// One device's part of every family in both formats, rendered at its last update.
+struct RenderedSamples {
+  SampleText text;      // sample lines by family
+  SampleText protobuf;  // serialized `metric` entries by family (protobuf_exposition.h)
+};
+
 SampleText render_samples(const std::vector<prometheus::MetricFamily>& families);
 // The "# HELP" and "# TYPE" lines of `family` (its samples, if any, are ignored).
 std::string render_header(const prometheus::MetricFamily& family);

@@ -31,6 +31,9 @@ HttpResponse http(const HttpRequest& r) {
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, append);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &out.headers);
   if (!r.accept_encoding.empty()) curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, r.accept_encoding.c_str());
+  curl_slist* headers = nullptr;
+  if (!r.accept.empty()) headers = curl_slist_append(headers, ("Accept: " + r.accept).c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, r.timeout_ms);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   if (!r.user.empty()) {
@@ -45,6 +48,7 @@ HttpResponse http(const HttpRequest& r) {
   else
     out.error = curl_easy_strerror(rc);
   curl_easy_cleanup(c);
+  curl_slist_free_all(headers);
   return out;
 }
 

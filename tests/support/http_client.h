@@ -12,6 +12,7 @@ struct HttpRequest {
   std::string user, password;   // basic auth when user is set
   std::string ca_file;          // trust this CA for https
   std::string accept_encoding;  // sent as Accept-Encoding (and decoded) when set, e.g. "gzip"
+  std::string accept;           // sent as Accept when set
   long timeout_ms = 5000;
 };
 

@@ -20,8 +20,8 @@ std::string yaml_target_list(const std::vector<std::string>& targets) {
 }
 
 PrometheusServer::PrometheusServer(const std::vector<std::string>& targets, const std::string& extra_config,
-                                   const std::string& scrape_interval)
-    : dir_(fresh_test_dir("prometheus", this)), port_(free_loopback_port()) {
+                                   const std::string& scrape_interval, std::vector<std::string> flags)
+    : dir_(fresh_test_dir("prometheus", this)), port_(free_loopback_port()), flags_(std::move(flags)) {
   std::ofstream(dir_ + "/prometheus.yml")
       << "global: {scrape_interval: " << scrape_interval << ", evaluation_interval: 1s}\n"
       << "scrape_configs:\n  - job_name: pcie_bar\n    static_configs:\n"
@@ -37,9 +37,11 @@ PrometheusServer::PrometheusServer(WholeConfig, const std::string& yaml)
 }
 
 void PrometheusServer::start() {
-  process_ = std::make_unique<BackgroundProcess>(std::vector<std::string>{
-      "/usr/bin/prometheus", "--config.file=" + dir_ + "/prometheus.yml", "--storage.tsdb.path=" + dir_ + "/data",
-      "--web.listen-address=127.0.0.1:" + std::to_string(port_)});
+  std::vector<std::string> argv = {"/usr/bin/prometheus", "--config.file=" + dir_ + "/prometheus.yml",
+                                   "--storage.tsdb.path=" + dir_ + "/data",
+                                   "--web.listen-address=127.0.0.1:" + std::to_string(port_)};
+  argv.insert(argv.end(), flags_.begin(), flags_.end());
+  process_ = std::make_unique<BackgroundProcess>(argv);
 }
 
 pid_t PrometheusServer::pid() const { return process_->pid(); }

@@ -22,9 +22,10 @@ nlohmann::json query_api(int port, const std::string& promql);
 
 class PrometheusServer {
  public:
-  // `extra_config` is appended to prometheus.yml (e.g. rule_files).
+  // `extra_config` is appended to prometheus.yml (e.g. rule_files); `flags` go to the command
+  // line (e.g. --enable-feature=native-histograms).
   explicit PrometheusServer(const std::vector<std::string>& targets, const std::string& extra_config = "",
-                            const std::string& scrape_interval = "1s");
+                            const std::string& scrape_interval = "1s", std::vector<std::string> flags = {});
   // A server whose prometheus.yml is `yaml` as it stands (files it names: absolute paths). The
   // tag keeps a braced target list from meaning this constructor.
   struct WholeConfig {};
@@ -46,6 +47,7 @@ class PrometheusServer {
 
   std::string dir_;
   int port_ = 0;
+  std::vector<std::string> flags_;
   std::unique_ptr<BackgroundProcess> process_;
 };
 

@@ -7,11 +7,14 @@
 namespace pcie_bar {
 namespace {
 
-TEST(ExpositionPage, IsCompressedOnceWhenBuilt) {
+TEST(ExpositionPage, BothFormatsAreCompressedOnceWhenBuilt) {
   const std::string text = "# TYPE up gauge\nup 1\n";
-  const ExpositionPage page(text);
+  const std::string protobuf("\x06\x0a\x02up\x18\x01", 7);
+  const ExpositionPage page(text, protobuf);
   EXPECT_EQ(page.text, text);
   EXPECT_EQ(page.gzipped, gzip(text));  // what a scrape with Accept-Encoding: gzip gets, as is
+  EXPECT_EQ(page.protobuf, protobuf);
+  EXPECT_EQ(page.protobuf_gzipped, gzip(protobuf));
 }
 
 }  // namespace

@@ -23,12 +23,32 @@ using testing::http_get;
 using testing::HttpRequest;
 
 const char kFixedPage[] = "# HELP probe_value A fixed value.\n# TYPE probe_value gauge\nprobe_value 42\n";
+// The same family as one length-delimited MetricFamily: name, help, type GAUGE, one metric with
+// gauge value 42.
+const std::string kFixedProtobuf = [] {
+  const std::string family = std::string(
+                                 "\x0a\x0bprobe_value\x12\x0e"
+                                 "A fixed value.\x18\x01",
+                                 31) +
+                             "\x22\x0b\x12\x09\x09" + std::string("\0\0\0\0\0\0\x45\x40", 8);
+  return static_cast<char>(family.size()) + family;
+}();
+// What Prometheus 2.42 sends with --enable-feature=native-histograms, and without it.
+const char kPrometheusProtobufAccept[] =
+    "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,"
+    "application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,"
+    "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+const char kPrometheusTextAccept[] =
+    "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
+    "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+const char kProtobufContentType[] =
+    "Content-Type: application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited\r\n";
 
 struct Server {
   explicit Server(
       WebOptions o = {}, std::function<bool()> ready = [] { return true; }) {
     if (o.listen_address == ":9842") o.listen_address = "127.0.0.1:0";
-    auto page = std::make_shared<const ExpositionPage>(kFixedPage);
+    auto page = std::make_shared<const ExpositionPage>(kFixedPage, kFixedProtobuf);
     web = std::make_unique<WebServer>(
         o, [page] { return page; }, std::move(ready));
   }
@@ -55,7 +75,44 @@ TEST(WebServer, MetricsAreGzippedForClientsThatAcceptIt) {
   EXPECT_EQ(r.body, kFixedPage);  // as decoded by libcurl
   auto plain = http_get(s.url("/metrics"));
   EXPECT_EQ(plain.headers.find("Content-Encoding"), std::string::npos) << plain.headers;
-  EXPECT_NE(plain.headers.find("Vary: Accept-Encoding\r\n"), std::string::npos) << plain.headers;
+  EXPECT_NE(plain.headers.find("Vary: Accept, Accept-Encoding\r\n"), std::string::npos) << plain.headers;
+}
+
+// Prometheus with native histograms asks for protobuf first: it gets the protobuf page, gzipped
+// as it accepts, with the content type its parser switches on.
+TEST(WebServer, PrometheusAskingForProtobufGetsTheProtobufPage) {
+  Server s;
+  HttpRequest scrape(s.url("/metrics"));
+  scrape.accept = kPrometheusProtobufAccept;
+  scrape.accept_encoding = "gzip";
+  auto r = http(scrape);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.headers.find(kProtobufContentType), std::string::npos) << r.headers;
+  EXPECT_NE(r.headers.find("Content-Encoding: gzip\r\n"), std::string::npos) << r.headers;
+  EXPECT_EQ(r.body, kFixedProtobuf);
+  scrape.accept_encoding.clear();
+  auto plain = http(scrape);
+  EXPECT_NE(plain.headers.find(kProtobufContentType), std::string::npos) << plain.headers;
+  EXPECT_EQ(plain.headers.find("Content-Encoding"), std::string::npos) << plain.headers;
+  EXPECT_EQ(plain.body, kFixedProtobuf);
+}
+
+// Without the feature Prometheus asks for text formats only; curl sends */*; a client may also
+// rank protobuf below text. All of them get the text page.
+TEST(WebServer, EveryOtherAcceptGetsTheTextPage) {
+  Server s;
+  for (const char* accept : {kPrometheusTextAccept, "*/*",
+                             "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
+                             "encoding=delimited;q=0.3,text/plain;q=0.9"}) {
+    HttpRequest scrape(s.url("/metrics"));
+    scrape.accept = accept;
+    auto r = http(scrape);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_NE(r.headers.find("Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"), std::string::npos)
+        << accept << "\n"
+        << r.headers;
+    EXPECT_EQ(r.body, kFixedPage) << accept;
+  }
 }
 
 // One response read off a kept connection: the header block, then Content-Length bytes.

@@ -7,6 +7,8 @@
 #include <limits>
 #include <set>
 
+#include "exporter/metrics/proto/metrics.pb.h"
+
 namespace pcie_bar {
 namespace {
 
@@ -130,7 +132,7 @@ DeviceRun default_run(const DeviceSpec& spec) {
 // Sample lines on the page: each is one series in Prometheus.
 std::size_t series_of(const DeviceMetrics& m) {
   std::size_t n = 0;
-  for (const auto& [family, lines] : *m.text()) n += std::count(lines.begin(), lines.end(), '\n');
+  for (const auto& [family, lines] : m.samples()->text) n += std::count(lines.begin(), lines.end(), '\n');
   return n;
 }
 
@@ -309,6 +311,28 @@ TEST(DeviceMetrics, InfoCarriesIdentityAndLinkWhenKnown) {
   EXPECT_EQ(f.at("pcie_bar_link_speed_transfers_per_second").metric[0].gauge.value, 8e9);
   ASSERT_EQ(f.at("pcie_bar_link_width_lanes").metric.size(), 1u);  // max width unknown: no series
   EXPECT_EQ(f.at("pcie_bar_aer_errors_total").metric.size(), 3u);
+}
+
+// The protobuf samples carry each op histogram's native buckets, accumulated like the classic
+// ones: 900 ns ops sit in fine bucket [896, 903] ns, whose midpoint 899.5 ns is in native bucket
+// -160, (2^-20.125, 2^-20] s = (874.6, 953.7] ns.
+TEST(DeviceMetrics, TheProtobufSamplesCarryNativeBucketsAccumulatedOverRuns) {
+  DeviceMetrics m(DeviceSpec{});
+  m.record_run(sample_run(false), 1);
+  m.record_run(sample_run(false), 2);
+  io::prometheus::client::MetricFamily f;
+  ASSERT_TRUE(f.ParseFromString(m.samples()->protobuf.at("pcie_bar_op_duration_seconds")));
+  ASSERT_EQ(f.metric_size(), 1);
+  const auto& h = f.metric(0).histogram();
+  EXPECT_EQ(h.sample_count(), 8u);
+  EXPECT_EQ(h.bucket_size(), 23);  // the classic buckets stay
+  EXPECT_EQ(h.schema(), 3);
+  EXPECT_EQ(h.zero_count(), 0u);
+  ASSERT_EQ(h.positive_span_size(), 1);
+  EXPECT_EQ(h.positive_span(0).offset(), -160);
+  EXPECT_EQ(h.positive_span(0).length(), 1u);
+  ASSERT_EQ(h.positive_delta_size(), 1);
+  EXPECT_EQ(h.positive_delta(0), 8);
 }
 
 }  // namespace

@@ -1,8 +1,17 @@
 #include "exporter/metrics/metrics_page.h"
 
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/text_format.h>
+#include <google/protobuf/util/delimited_message_util.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdio>
+#include <set>
+#include <sstream>
+
 #include "exporter/common/version.h"
+#include "exporter/metrics/proto/metrics.pb.h"
 #include "tests/support/exposition_sample.h"
 #include "tests/support/golden_file.h"
 #include "tests/support/run_command.h"
@@ -124,7 +133,7 @@ DeviceRun golden_run(double busy_seconds) {
 
 // fpga0 (vfio): a run, a bus error, a timeout, all-ones, a second run.
 // sim0 (sim): opens and fails by every other reason; never completes a run.
-std::string golden_page() {
+std::shared_ptr<const ExpositionPage> golden_exposition() {
   DeviceSpec fpga;
   fpga.name = "fpga0";
   fpga.backend = Backend::kVfio;
@@ -150,7 +159,11 @@ std::string golden_page() {
 
   MetricsPage page(2.5e-8);
   page.set_devices({a, b});
-  std::string text = page.current()->text;
+  return page.current();
+}
+
+std::string golden_page() {
+  std::string text = golden_exposition()->text;
   // The build's identity changes with every commit: the golden page holds placeholders.
   const std::string identity = std::string("version=\"") + kVersion + "\",revision=\"" + kRevision + "\"";
   const auto at = text.find(identity);
@@ -169,6 +182,197 @@ TEST(MetricsPage, TheGoldenPagePassesPromtool) {
   auto lint =
       testing::run_command({"/bin/sh", "-c", "promtool check metrics < " + testing::golden_path("metrics.txt")});
   EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
+}
+
+// --- The same golden history in the protobuf format: it decodes with the client data model's
+// messages into the families, label sets and values of the text page (read back here as a
+// scraper reads it), the op histograms carry consistent native buckets, and its decoded form is
+// tests/data/golden/metrics.protobuf.txt.
+
+namespace client = io::prometheus::client;
+
+std::vector<client::MetricFamily> decode_protobuf_page(const std::string& page) {
+  google::protobuf::io::ArrayInputStream in(page.data(), static_cast<int>(page.size()));
+  std::vector<client::MetricFamily> out;
+  for (bool eof = false;;) {
+    client::MetricFamily f;
+    if (!google::protobuf::util::ParseDelimitedFromZeroCopyStream(&f, &in, &eof)) {
+      EXPECT_TRUE(eof) << "the page does not end after its last family";
+      return out;
+    }
+    out.push_back(std::move(f));
+  }
+}
+
+// One sample as "name{label=value,...}" with labels sorted and `le` as a number, so the same
+// series reads the same from either format.
+using Samples = std::map<std::string, double>;
+
+// The text format writes numbers with 16 significant digits (prometheus-cpp), protobuf sends the
+// double itself: bounds are compared at 15 digits, values within a relative 1e-15.
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
+std::string series_key(const std::string& name, std::map<std::string, std::string> labels) {
+  if (auto le = labels.find("le"); le != labels.end()) le->second = number(std::stod(le->second));
+  std::string key = name + "{";
+  for (const auto& [k, v] : labels) key += k + "=" + v + ",";
+  return key + "}";
+}
+
+// The text format's value after `at` (a quoted label value), unescaped; `at` ends past the quote.
+std::string quoted(const std::string& line, std::size_t& at) {
+  std::string out;
+  for (++at; line.at(at) != '"'; ++at) {
+    if (line[at] == '\\') {
+      ++at;
+      out += line[at] == 'n' ? '\n' : line[at];
+    } else {
+      out += line[at];
+    }
+  }
+  ++at;
+  return out;
+}
+
+struct TextPage {
+  Samples samples;
+  std::map<std::string, std::pair<std::string, std::string>> families;  // name -> help, type
+};
+
+TextPage parse_text_page(const std::string& page) {
+  TextPage out;
+  std::istringstream lines(page);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("# HELP ", 0) == 0 || line.rfind("# TYPE ", 0) == 0) {
+      const std::size_t name_end = line.find(' ', 7);
+      auto& family = out.families[line.substr(7, name_end - 7)];
+      std::string text = line.substr(name_end + 1), unescaped;
+      for (std::size_t i = 0; i < text.size(); ++i)
+        unescaped += text[i] == '\\' && i + 1 < text.size() ? (text[++i] == 'n' ? '\n' : text[i]) : text[i];
+      (line[2] == 'H' ? family.first : family.second) = unescaped;
+      continue;
+    }
+    std::size_t at = line.find_first_of("{ ");
+    const std::string name = line.substr(0, at);
+    std::map<std::string, std::string> labels;
+    if (line[at] == '{') {
+      while (line[at] != '}') {
+        const std::size_t eq = line.find('=', at + 1);
+        const std::string label = line.substr(at + 1, eq - at - 1);
+        at = eq + 1;
+        labels[label] = quoted(line, at);  // `at` is now on ',' or '}'
+      }
+      ++at;
+    }
+    out.samples[series_key(name, labels)] = std::stod(line.substr(at + 1));
+  }
+  return out;
+}
+
+Samples samples_of(const std::vector<client::MetricFamily>& families) {
+  Samples out;
+  for (const auto& f : families)
+    for (const auto& m : f.metric()) {
+      std::map<std::string, std::string> labels;
+      for (const auto& l : m.label()) labels[l.name()] = l.value();
+      switch (f.type()) {
+        case client::COUNTER: out[series_key(f.name(), labels)] = m.counter().value(); break;
+        case client::GAUGE: out[series_key(f.name(), labels)] = m.gauge().value(); break;
+        case client::HISTOGRAM: {
+          const client::Histogram& h = m.histogram();
+          out[series_key(f.name() + "_count", labels)] = static_cast<double>(h.sample_count());
+          out[series_key(f.name() + "_sum", labels)] = h.sample_sum();
+          for (const auto& b : h.bucket()) {
+            labels["le"] = number(b.upper_bound());
+            out[series_key(f.name() + "_bucket", labels)] = static_cast<double>(b.cumulative_count());
+          }
+          break;
+        }
+        default: ADD_FAILURE() << f.name() << ": a type the exporter does not expose";
+      }
+    }
+  return out;
+}
+
+const char* type_name(client::MetricType t) {
+  switch (t) {
+    case client::COUNTER: return "counter";
+    case client::GAUGE: return "gauge";
+    case client::HISTOGRAM: return "histogram";
+    default: return "other";
+  }
+}
+
+TEST(MetricsPage, TheProtobufPageHoldsTheTextPagesFamiliesAndValues) {
+  const auto page = golden_exposition();
+  const TextPage text = parse_text_page(page->text);
+  const auto families = decode_protobuf_page(page->protobuf);
+  std::map<std::string, std::pair<std::string, std::string>> decoded;
+  for (const auto& f : families) decoded[f.name()] = {f.help(), type_name(f.type())};
+  EXPECT_EQ(decoded, text.families);
+  EXPECT_EQ(families.size(), text.families.size()) << "a family appears twice";
+  const Samples from_protobuf = samples_of(families);
+  EXPECT_GT(text.samples.size(), 200u);  // the parser read the whole page
+  for (const auto& [series, value] : text.samples) {
+    auto it = from_protobuf.find(series);
+    if (it == from_protobuf.end()) {
+      ADD_FAILURE() << series << " is not on the protobuf page";
+      continue;
+    }
+    EXPECT_NEAR(it->second, value, std::abs(value) * 1e-15) << series;
+  }
+  for (const auto& [series, value] : from_protobuf)
+    EXPECT_EQ(text.samples.count(series), 1u) << series << " is not on the text page";
+}
+
+// Every op histogram also carries native buckets (schema 3) holding exactly its ops.
+TEST(MetricsPage, TheProtobufPagesOpHistogramsCarryNativeBucketsOfAllTheirOps) {
+  int histograms = 0;
+  for (const auto& f : decode_protobuf_page(golden_exposition()->protobuf)) {
+    if (f.name() != "pcie_bar_op_duration_seconds") continue;
+    for (const auto& m : f.metric()) {
+      const client::Histogram& h = m.histogram();
+      EXPECT_EQ(h.schema(), 3);
+      EXPECT_EQ(h.zero_threshold(), 1e-12);
+      ASSERT_GT(h.positive_span_size(), 0);
+      uint64_t buckets = 0;
+      int64_t count = 0;
+      for (int64_t delta : h.positive_delta()) {
+        count += delta;
+        EXPECT_GE(count, 0);
+        buckets += static_cast<uint64_t>(count);
+      }
+      uint32_t length = 0;
+      for (const auto& span : h.positive_span()) length += span.length();
+      EXPECT_EQ(length, static_cast<uint32_t>(h.positive_delta_size()));
+      EXPECT_EQ(buckets + h.zero_count(), h.sample_count());
+      ++histograms;
+    }
+  }
+  EXPECT_EQ(histograms, 6);
+}
+
+// The decoded protobuf page, one family after another in protobuf's text format, with the
+// build's identity replaced as on the golden text page.
+std::string golden_protobuf_dump() {
+  std::string dump;
+  for (auto f : decode_protobuf_page(golden_exposition()->protobuf)) {
+    if (f.name() == "pcie_bar_exporter_build_info")
+      for (auto& m : *f.mutable_metric())
+        for (auto& l : *m.mutable_label()) l.set_value(l.name() == "version" ? "VERSION" : "REVISION");
+    std::string text;
+    google::protobuf::TextFormat::PrintToString(f, &text);
+    dump += "# MetricFamily\n" + text;
+  }
+  return dump;
+}
+
+TEST(MetricsPage, IsTheGoldenProtobufPage) {
+  if (auto diff = testing::golden_difference("metrics.protobuf.txt", golden_protobuf_dump())) ADD_FAILURE() << *diff;
 }
 
 }  // namespace
