@@ -6,9 +6,10 @@
 //
 // The tool's figures come from three `--once` runs made while the exporter runs and Prometheus
 // scrapes, so both see the same host. A p99 is compared only where the tool's own p99 is
-// reproducible (its three runs agree within 20 %): on a loaded host about 1 % of the spinning accesses (or of the 30 ns
+// reproducible (the median of its three runs agrees with another within 20 %): on a loaded host about 1 % of the spinning accesses (or of the 30 ns
 // model's batches) are interrupted for tens of µs, which puts the p99 of one run at the model's tail and that of the
-// next at the scheduler's. Such a p99 describes the host, and no reference for it exists; the table shows it either
+// next at the scheduler's; so it is compared only where fewer than 0.5 % of the exporter's reads
+// in the window lie beyond twice the model's tail. Such a p99 describes the host, and no reference for it exists; the table shows it either
 // way. The 30 ns model's p99 is never compared: its ops are timed in batches and counted at the batch mean, so its p99
 // is where the 1 % of batches the host interrupted begin, and three short `--once` runs can agree on it while twenty
 // service runs see one interrupted batch more.
@@ -34,38 +35,44 @@ using testing::PrometheusServer;
 
 // Reads of 8 bytes only, in a 64-byte window (the model makes every access slow, the window's
 // setup reads too), one run a second. The 30 ns model is timed in batches (below 32 timestamp
-// pairs per op) and measures about 60 ns here; 1.2 µs and 100 µs are timed op by op.
+// pairs per op) and measures about 60 ns here; 1.2 µs and 100 µs are timed op by op. Known
+// distributions: 90 % of the reads uniform within 30 % of the latency (median: the latency),
+// 10 % a tail at 2.5 times it, so the p99 is the tail's latency: the model's, not the host's
+// (an interruption of the host would have to hit 9 % of the reads to move it).
 const char kModels[] = R"(devices:
   - name: fast0
     backend: sim
-    sim: {model: {read_latency: 30ns, jitter: 0.3}}
+    sim: {model: {read_latency: 30ns, jitter: 0.3, tail: {probability: 0.1, latency: 75ns}}}
     writes: {enabled: false}
     window: {size: 64}
     verify: []
     sweep: {interval: 1s, budget: 300ms, block_sizes: [8], iterations: {read: 20000}}
   - name: mid0
     backend: sim
-    sim: {model: {read_latency: 1.2us, jitter: 0.3}}
+    sim: {model: {read_latency: 1.2us, jitter: 0.3, tail: {probability: 0.1, latency: 3us}}}
     writes: {enabled: false}
     window: {size: 64}
     verify: []
     sweep: {interval: 1s, budget: 300ms, block_sizes: [8], iterations: {read: 20000}}
   - name: slow0
     backend: sim
-    sim: {model: {read_latency: 100us, jitter: 0.3}}
+    sim: {model: {read_latency: 100us, jitter: 0.3, tail: {probability: 0.1, latency: 250us}}}
     writes: {enabled: false}
     window: {size: 64}
     verify: []
     sweep: {interval: 1s, budget: 300ms, block_sizes: [8], iterations: {read: 300}}
 )";
 const char* const kDevices[] = {"fast0", "mid0", "slow0"};
+// A classic bucket bound twice the model's tail or more: reads beyond it were the host's, not the model's.
+const std::map<std::string, std::string> kBeyondTheModel = {{"fast0", "2e-07"}, {"mid0", "1e-05"}, {"slow0", "0.001"}};
 const double kQuantiles[] = {0.5, 0.99};
 
 std::string quantile_key(double q) { return q == 0.5 ? "p50" : "p99"; }
 
 struct ToolFigure {
   double median, min, max;  // over three `--once` runs
-  bool reproducible() const { return max <= 1.2 * min; }
+  // The median agrees with another run within 20 %: one run the host disturbed does not count.
+  bool reproducible() const { return median <= 1.2 * min || max <= 1.2 * median; }
 };
 
 // The tool's own p50 and p99 of each device over three `--once` runs of the same configuration.
@@ -91,6 +98,15 @@ std::map<std::string, std::map<double, ToolFigure>> tool_figures(const std::stri
 double scalar(const PrometheusServer& p, const std::string& promql) {
   auto result = p.query(promql);
   return result.empty() ? std::nan("") : std::stod(result[0]["value"][1].get<std::string>());
+}
+
+// The fraction of the exporter's reads in the window beyond anything the model makes: from about
+// 1 % on (0.5 % here), the exporter's p99 is an interruption of the host, which --once runs meanwhile
+// need not see.
+double fraction_disturbed(const PrometheusServer& classic, const std::string& device) {
+  const std::string bucket = "rate(pcie_bar_op_duration_seconds_bucket{device=\"" + device + "\",op=\"read\",le=";
+  return scalar(classic, "1 - sum(" + bucket + "\"" + kBeyondTheModel.at(device) + "\"}[1m])) / sum(" + bucket +
+                             "\"+Inf\"}[1m]))");
 }
 
 std::string quantile_query(double q, const std::string& series, const std::string& device) {
@@ -131,14 +147,16 @@ TEST(NativeHistogramPrometheus, QuantilesOfTheNativeHistogramAreWithinTenPercent
       const double from_native = scalar(native, quantile_query(q, "pcie_bar_op_duration_seconds", device));
       const double from_classic = scalar(classic, quantile_query(q, "pcie_bar_op_duration_seconds_bucket", device));
       const double native_error = from_native / own - 1, classic_error = from_classic / own - 1;
+      const bool disturbed = fraction_disturbed(classic, device) >= 0.005;
       std::printf("%-6s %-4s %12.4g %12.4g %+7.1f%% %12.4g %+7.1f%%  %.4g-%.4g%s\n", device, quantile_key(q).c_str(),
                   own, from_native, 100 * native_error, from_classic, 100 * classic_error, figure.min, figure.max,
                   q == 0.5                         ? ""
                   : std::string(device) == "fast0" ? " (batch means: not compared)"
                   : !figure.reproducible()         ? " (not reproducible: not compared)"
+                  : disturbed                      ? " (the exporter's runs were disturbed: not compared)"
                                                    : "");
       const bool batched = std::string(device) == "fast0";
-      if (q != 0.5 && (batched || !figure.reproducible())) continue;
+      if (q != 0.5 && (batched || !figure.reproducible() || disturbed)) continue;
       EXPECT_LT(std::abs(native_error), 0.10)
           << device << " " << quantile_key(q) << ": native " << from_native << " s against the tool's " << own << " s";
       // The classic 1-2-5 buckets: only a loose bound, the figure goes to the README.
