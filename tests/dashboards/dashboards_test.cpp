@@ -158,21 +158,33 @@ TEST(Dashboards, MetricNamesFindsRawAndRecordedNames) {
             (std::set<std::string>{"pcie_bar:device_up", "pcie_bar_device_up"}));
 }
 
-TEST(Dashboards, EveryQueryReturnsDataFromARealPrometheus) {
-  std::string cfg = testing::write_temp_file("dash.yml", R"(devices:
-  - {name: rw0, backend: sim, sweep: {interval: 1s, block_sizes: [8, 64, 4096], iterations: {read: 300, write: 300, rw: 100}}}
-  - {name: ro0, backend: sim, writes: {enabled: false}, sim: {link: {speed: 8, width: 2, max_width: 4}}, sweep: {interval: 1s, block_sizes: [8, 4096], iterations: {read: 300}}, thresholds: [{op: read, block_sizes: [4096], min_throughput: 1000GB/s}, {max_p99: 1s}]}
-  - {name: gone0, backend: sim, sim: {path: /nonexistent/pcie-bar-dashboards-test/gone0}, sweep: {interval: 1s}}
-)");
+// Every variable and panel query of every dashboard returns data from a real Prometheus scraping
+// the real exporter: with `native`, Prometheus asks for protobuf and keeps the latency histograms
+// as native ones, and the devices use the fleet profile (no classic buckets).
+void expect_every_query_returns_data(bool native) {
+  const std::string metrics = native ? ", metrics: {profile: fleet}" : "";
+  std::string yaml = R"(devices:
+  - {name: rw0, backend: sim, sweep: {interval: 1s, block_sizes: [8, 64, 4096], iterations: {read: 300, write: 300, rw: 100}}METRICS}
+  - {name: ro0, backend: sim, writes: {enabled: false}, sim: {link: {speed: 8, width: 2, max_width: 4}}, sweep: {interval: 1s, block_sizes: [8, 4096], iterations: {read: 300}}, thresholds: [{op: read, block_sizes: [4096], min_throughput: 1000GB/s}, {max_p99: 1s}]METRICS}
+  - {name: gone0, backend: sim, sim: {path: /nonexistent/pcie-bar-dashboards-test/gone0}, sweep: {interval: 1s}METRICS}
+)";
+  for (std::size_t at; (at = yaml.find("METRICS")) != std::string::npos;) yaml.replace(at, 7, metrics);
+  const std::string cfg = testing::write_temp_file("dash.yml", yaml);
   testing::ExporterProcess exporter({"--config.file", cfg});
   ASSERT_GT(exporter.port(), 0) << exporter.log();
   // With the fleet rules, which the fleet dashboard's queries read (here on the one server that
   // scrapes, in a fleet on the global one: tests/dashboards/fleet_test.cpp).
   testing::PrometheusServer prometheus({"127.0.0.1:" + std::to_string(exporter.port())},
                                        "rule_files: ['" PCIE_BAR_SOURCE_DIR
-                                       "/dashboards/fleet/pcie_bar.fleet.rules.yml']\n");
+                                       "/dashboards/fleet/pcie_bar.fleet.rules.yml']\n",
+                                       "1s", native ? std::vector<std::string>{"--enable-feature=native-histograms"}
+                                                    : std::vector<std::string>{});
+  if (native) {  // the latency histograms are native series: no _bucket series to fall back on
+    ASSERT_FALSE(prometheus.wait_for("pcie_bar_op_duration_seconds{op=\"read\"}", 60).empty());
+    EXPECT_TRUE(prometheus.query("pcie_bar_op_duration_seconds_bucket").empty());
+  }
   // rate() over the dashboards' interval needs two scrapes with growing counters.
-  ASSERT_FALSE(prometheus.wait_for("rate(pcie_bar_op_duration_seconds_count{op=\"rw\"}[1m]) > 0", 60).empty());
+  ASSERT_FALSE(prometheus.wait_for("rate(pcie_bar_transferred_bytes_total{op=\"rw\"}[1m]) > 0", 60).empty());
   std::this_thread::sleep_for(std::chrono::seconds(2));
   auto substitute = [](std::string e) {
     for (auto [from, to] :
@@ -194,6 +206,10 @@ TEST(Dashboards, EveryQueryReturnsDataFromARealPrometheus) {
       }
   }
 }
+
+TEST(Dashboards, EveryQueryReturnsDataFromARealPrometheus) { expect_every_query_returns_data(false); }
+
+TEST(Dashboards, EveryQueryReturnsDataFromNativeHistogramsOfTheFleetProfile) { expect_every_query_returns_data(true); }
 
 }  // namespace
 }  // namespace pcie_bar
