@@ -67,17 +67,20 @@ double median(std::vector<double> v) {
 
 double ratio(double after, double before) { return before > 0 ? after / before : 0; }
 
-Verdict direction(double throughput_ratio) { return throughput_ratio < 1 ? Verdict::kSlower : Verdict::kFaster; }
-
-// Without enough repetitions: beyond the spread between repetitions (or 5 %) and with the
-// medians' confidence intervals apart, latency moving the same way as throughput.
-Verdict spread_verdict(const CellFigures& before, const CellFigures& after, double r, double band) {
-  if (std::abs(r - 1) <= band) return Verdict::kSame;
-  const bool latency_up = after.p50_ci_low > before.p50_ci_high;
-  const bool latency_down = after.p50_ci_high < before.p50_ci_low;
-  if (r < 1 && latency_up) return Verdict::kSlower;
-  if (r > 1 && latency_down) return Verdict::kFaster;
+// Less or more throughput beyond the band, with the median latency moved beyond it the other
+// way. Most run-to-run noise is rare long stalls (interrupts, preemption): they move the
+// throughput, which sums every op's time, but not the median.
+Verdict moved(double throughput_ratio, double p50_ratio, double band) {
+  if (throughput_ratio < 1 - band && p50_ratio > 1 + band) return Verdict::kSlower;
+  if (throughput_ratio > 1 + band && p50_ratio < 1 - band) return Verdict::kFaster;
   return Verdict::kSame;
+}
+
+// The medians' 95 % confidence intervals apart, in the direction of `v`.
+bool intervals_apart(const CellFigures& before, const CellFigures& after, Verdict v) {
+  if (v == Verdict::kSlower) return after.p50_ci_low > before.p50_ci_high;
+  if (v == Verdict::kFaster) return after.p50_ci_high < before.p50_ci_low;
+  return false;
 }
 
 }  // namespace
@@ -117,17 +120,18 @@ CellChange compare_cell(const CellFigures& before, const CellFigures& after, con
     c.method = VerdictMethod::kUTest;
     c.noise_band = rule.min_relative_change;
     c.p_value = mann_whitney_u(a, b).p_value;
-    // The medians' ratio decides the direction: the rank test compares distributions, and one
-    // repetition's outlier can move the whole cell's throughput the other way.
-    const double medians = ratio(median(b), median(a));
-    if (c.p_value < rule.alpha && std::abs(medians - 1) >= rule.min_relative_change) c.verdict = direction(medians);
+    // The repetitions' medians give the throughput's change: the rank test compares
+    // distributions, and one repetition's stall can move the whole cell's throughput.
+    const Verdict v = moved(ratio(median(b), median(a)), c.p50_ratio, c.noise_band);
+    if (c.p_value < rule.alpha) c.verdict = v;
     return c;
   }
   c.method = VerdictMethod::kSpread;
   const double combined_cv = std::hypot(before.repetitions > 1 ? before.repetitions_cv : 0,
                                         after.repetitions > 1 ? after.repetitions_cv : 0);
   c.noise_band = std::max(rule.min_relative_change, rule.spread_factor * combined_cv);
-  c.verdict = spread_verdict(before, after, c.throughput_ratio, c.noise_band);
+  const Verdict v = moved(c.throughput_ratio, c.p50_ratio, c.noise_band);
+  if (intervals_apart(before, after, v)) c.verdict = v;
   return c;
 }
 

@@ -3,11 +3,14 @@
 // the statistics behind `compare` and `--baseline`. Pure functions over the figures a JSON report
 // saves, so a saved report and a fresh run are judged alike.
 //
-// The rule: with at least 5 repetitions on both sides (sweep.repetitions), a two-sided
-// Mann-Whitney U test on the repetitions' throughputs (alpha 0.05, as Google Benchmark's
-// compare.py), and a change of at least 5 %; otherwise a change beyond max(5 %, 3 x the combined
-// CV across repetitions) whose medians' 95 % confidence intervals do not overlap, in the same
-// direction. A slower cell needs both signs; noise alone rarely moves both.
+// The rule: a cell is slower when its throughput fell by more than a noise band AND its median
+// latency rose by more than the band, and the change is significant. Most run-to-run noise is
+// rare long stalls (interrupts, preemption, a busy neighbour), which move the throughput (it sums
+// every op's time) but not the median; a slower device moves both. Significance: with at least
+// 5 repetitions on both sides (sweep.repetitions), a two-sided Mann-Whitney U test on the
+// repetitions' throughputs (alpha 0.05, as Google Benchmark's compare.py), with a band of 5 %
+// on the repetitions' median throughput; otherwise the medians' 95 % confidence intervals apart,
+// with a band of max(5 %, 3 x the combined CV across repetitions). Faster is the mirror image.
 
 #include <cstddef>
 #include <cstdint>
