@@ -3,14 +3,15 @@
 // the statistics behind `compare` and `--baseline`. Pure functions over the figures a JSON report
 // saves, so a saved report and a fresh run are judged alike.
 //
-// The rule: a cell is slower when its throughput fell by more than a noise band AND its median
-// latency rose by more than the band, and the change is significant. Most run-to-run noise is
-// rare long stalls (interrupts, preemption, a busy neighbour), which move the throughput (it sums
-// every op's time) but not the median; a slower device moves both. Significance: with at least
-// 5 repetitions on both sides (sweep.repetitions), a two-sided Mann-Whitney U test on the
-// repetitions' throughputs (alpha 0.05, as Google Benchmark's compare.py), with a band of 5 %
-// on the repetitions' median throughput; otherwise the medians' 95 % confidence intervals apart,
-// with a band of max(5 %, 3 x the combined CV across repetitions). Faster is the mirror image.
+// The rule: a cell is slower when its median latency rose by more than a noise band and the
+// change is significant; faster is the mirror image. The median decides, not the throughput:
+// most run-to-run noise is stalls (interrupts, preemption, a busy host), which inflate the
+// throughput (bytes over the summed time of every op) but leave the median alone, while a slower
+// device moves the median. Significance: with at least 5 repetitions on both sides
+// (sweep.repetitions), a two-sided Mann-Whitney U test on the repetitions' throughputs (alpha
+// 0.05, as Google Benchmark's compare.py), whose medians must have moved beyond the band the same
+// way, with a band of 5 %; otherwise the medians' 95 % confidence intervals apart, with a band of
+// max(5 %, 3 x the combined CV of the throughput across repetitions).
 
 #include <cstddef>
 #include <cstdint>
@@ -74,7 +75,7 @@ struct CellChange {
   Verdict verdict = Verdict::kSame;
   VerdictMethod method = VerdictMethod::kSpread;
   double p_value = 0;     // the U test's; 1 with the spread rule
-  double noise_band = 0;  // the relative change that counts: min_relative_change, or the spread rule's band
+  double noise_band = 0;  // the relative change of the median that counts: min_relative_change, or the spread band
 };
 
 struct UTestResult {
