@@ -301,9 +301,8 @@ YamlField field_for_key(const YamlField& f, const std::string& key) {
 }
 
 DeviceSpec decode_device(const YamlField& f) {
-  f.expect_keys(
-      {"name", "backend", "address", "bar", "sim", "window", "access", "writes", "sweep", "verify", "thresholds",
-       "baseline"});
+  f.expect_keys({"name", "backend", "address", "bar", "sim", "window", "access", "writes", "sweep", "verify",
+                 "thresholds", "baseline"});
   DeviceSpec d;
   d.name = f["name"].str();
   if (d.name.empty()) f["name"].fail("must not be empty");

@@ -131,8 +131,8 @@ CellChange compare_cell(const CellFigures& before, const CellFigures& after, con
     return c;
   }
   c.method = VerdictMethod::kSpread;
-  const double combined_cv = std::hypot(before.repetitions > 1 ? before.repetitions_cv : 0,
-                                        after.repetitions > 1 ? after.repetitions_cv : 0);
+  const double combined_cv =
+      std::hypot(before.repetitions > 1 ? before.repetitions_cv : 0, after.repetitions > 1 ? after.repetitions_cv : 0);
   c.noise_band = std::max(rule.min_relative_change, rule.spread_factor * combined_cv);
   const Verdict v = latency_moved(c.p50_ratio, c.noise_band);
   if (intervals_apart(before, after, v)) c.verdict = v;

@@ -23,8 +23,8 @@ cxxopts::Options make_options() {
       "once", "Measure every device once, print a report and exit")(
       "baseline",
       "With --once: compare the run with this saved JSON report (--output json); exit 1 when a cell got slower",
-      cxxopts::value<std::string>())(
-      "output", "Report format for --once: table, json or csv", cxxopts::value<std::string>()->default_value("table"))(
+      cxxopts::value<std::string>())("output", "Report format for --once: table, json or csv",
+                                     cxxopts::value<std::string>()->default_value("table"))(
       "device", "PCI address of the device (0000:22:00.0 or 22:00.0); also accepted as the positional DEVICE",
       cxxopts::value<std::string>())(
       "backend", "Backend for --device: " + names_text<Backend>() + " (default: vfio with --device, else sim)",

@@ -34,10 +34,10 @@ const char* const kCompareUsage =
     "  --output FORMAT     table (default) or json\n"
     "\n"
     "Devices are matched by name, or, when each report holds one device, those two. A cell is\n"
-    "slower or faster only beyond the run-to-run spread: with 5 or more repetitions on both sides\n"
-    "(sweep.repetitions), a Mann-Whitney U test on their throughputs (p < 0.05) and a change of at\n"
-    "least 5 %; otherwise a change beyond max(5 %, 3 x the combined CV across repetitions) with the\n"
-    "medians' 95 % confidence intervals apart.\n"
+    "slower when its median latency rose beyond the run-to-run spread: with 5 or more repetitions on\n"
+    "both sides (sweep.repetitions), a Mann-Whitney U test on their throughputs (p < 0.05) and a\n"
+    "change of at least 5 %; otherwise a change beyond max(5 %, 3 x the combined CV across\n"
+    "repetitions) with the medians' 95 % confidence intervals apart. Faster is the mirror image.\n"
     "Exit codes: 0 no cell slower, 1 a cell slower (a regression), 2 bad input.\n";
 
 CompareOptions parse_compare_cli(const std::vector<std::string>& args) {

@@ -114,7 +114,8 @@ void DeviceMetrics::record_run(const DeviceRun& run, double unix_time) {
   for (const OpResult& r : run.sweep.results) {
     const double base = baseline_throughput(spec_, r.op, r.block_size);
     if (base > 0 && r.ops > 0)
-      baseline_ratio_[{r.op, r.block_size}] = op_stats(r, run.sweep.seconds_per_unit).throughput_bytes_per_second / base;
+      baseline_ratio_[{r.op, r.block_size}] =
+          op_stats(r, run.sweep.seconds_per_unit).throughput_bytes_per_second / base;
   }
   threshold_violated_.clear();  // thresholds removed by a reload stop being exported
   for (const ThresholdCheck& c : run.thresholds) {

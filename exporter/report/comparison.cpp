@@ -73,10 +73,11 @@ DeviceComparison compare_device(const SavedDevice& baseline, const std::string& 
       ++out.cells_only_in_run;
       continue;
     }
-    out.cells.push_back({after.op, after.block_size, before->figures, after.figures,
-                         compare_cell(before->figures, after.figures)});
+    out.cells.push_back(
+        {after.op, after.block_size, before->figures, after.figures, compare_cell(before->figures, after.figures)});
   }
-  for (const Cell& before : baseline.cells) out.cells_only_in_baseline += !find_cell(run.cells, before.op, before.block_size);
+  for (const Cell& before : baseline.cells)
+    out.cells_only_in_baseline += !find_cell(run.cells, before.op, before.block_size);
   return out;
 }
 
@@ -98,7 +99,8 @@ Comparison compare_reports(const SavedReport& baseline, const SavedReport& run) 
     out.devices.push_back(compare_device(baseline.devices[i], baseline.source, d));
   }
   for (std::size_t i = 0; i < baseline.devices.size(); ++i)
-    if (!baseline_matched[i]) out.notes.push_back("device " + baseline.devices[i].name + ": only in " + baseline.source);
+    if (!baseline_matched[i])
+      out.notes.push_back("device " + baseline.devices[i].name + ": only in " + baseline.source);
   return out;
 }
 
@@ -117,9 +119,8 @@ void write_comparison_table(const Comparison& c, const std::string& title, std::
            "------------\n";
     for (const CellComparison& cell : d.cells) {
       const CellChange& ch = cell.change;
-      out << printf_string("%-5s | %10s | %10s | %10s | %6.3f | %15s | %7.3f | %7.3f | %-7s | %s\n",
-                           op_label(cell.op), format_bytes(cell.block_size).c_str(),
-                           format_mb_per_s(cell.before.throughput).c_str(),
+      out << printf_string("%-5s | %10s | %10s | %10s | %6.3f | %15s | %7.3f | %7.3f | %-7s | %s\n", op_label(cell.op),
+                           format_bytes(cell.block_size).c_str(), format_mb_per_s(cell.before.throughput).c_str(),
                            format_mb_per_s(cell.after.throughput).c_str(), ch.throughput_ratio,
                            printf_string("%+.2f", ch.throughput_difference / 1e6).c_str(), ch.p50_ratio, ch.p99_ratio,
                            name_of(ch.verdict), rule_text(ch).c_str());
@@ -131,8 +132,8 @@ void write_comparison_table(const Comparison& c, const std::string& title, std::
   out << "\n";
   for (const std::string& note : c.notes) out << "NOTE: " << note << "\n";
   out << "Verdict rule: with 5 or more repetitions on both sides, a Mann-Whitney U test on their throughputs "
-         "(p < 0.05) and a change of at least 5 %; otherwise a change beyond max(5 %, 3 x the combined CV across "
-         "repetitions) with the medians' 95 % intervals apart\n"
+         "(p < 0.05) and the median latency moved at least 5 %; otherwise the median latency moved beyond max(5 %, "
+         "3 x the combined CV across repetitions) with the medians' 95 % intervals apart\n"
       << "Result: " << (c.regression() ? "REGRESSION" : "OK") << " (" << verdict_counts(c) << ")\n";
 }
 

@@ -21,9 +21,9 @@ struct CellComparison {
 };
 
 struct DeviceComparison {
-  std::string name;           // the device in B (the run)
-  std::string baseline_name;  // its match in A (the baseline)
-  std::string baseline_source;  // the file A
+  std::string name;                   // the device in B (the run)
+  std::string baseline_name;          // its match in A (the baseline)
+  std::string baseline_source;        // the file A
   std::vector<CellComparison> cells;  // cells measured on both sides, in B's order
   std::size_t cells_only_in_baseline = 0, cells_only_in_run = 0;
 
@@ -42,7 +42,8 @@ struct Comparison {
   bool regression() const { return count(Verdict::kSlower) > 0; }
 };
 
-DeviceComparison compare_device(const SavedDevice& baseline, const std::string& baseline_source, const SavedDevice& run);
+DeviceComparison compare_device(const SavedDevice& baseline, const std::string& baseline_source,
+                                const SavedDevice& run);
 Comparison compare_reports(const SavedReport& baseline, const SavedReport& run);
 
 // A table of every cell (throughputs, ratio, difference, p50 and p99 ratios, verdict), a summary

@@ -96,15 +96,17 @@ TEST(ConfigLoader, ThresholdsNameTheirCellsAndLimits) {
 // A relative baseline is relative to the config file's directory, so the two can move together;
 // where the key is set is kept for the errors of reading the report later.
 TEST(ConfigLoader, BaselineIsAPathRelativeToTheConfigFile) {
-  const std::string yaml = "devices:\n  - {name: a, backend: sim, baseline: saved/a.json}\n  - {name: b, backend: sim, "
-                           "baseline: /srv/b.json}\n  - {name: c, backend: sim}\n";
+  const std::string yaml =
+      "devices:\n  - {name: a, backend: sim, baseline: saved/a.json}\n  - {name: b, backend: sim, "
+      "baseline: /srv/b.json}\n  - {name: c, backend: sim}\n";
   Config c = parse_config(yaml, "/etc/pcie/t.yml");
   ASSERT_TRUE(c.devices[0].baseline);
   EXPECT_EQ(c.devices[0].baseline->path, "/etc/pcie/saved/a.json");
   EXPECT_EQ(c.devices[0].baseline->origin, "/etc/pcie/t.yml:2:39: devices[0].baseline");
   EXPECT_EQ(c.devices[1].baseline->path, "/srv/b.json");
   EXPECT_FALSE(c.devices[2].baseline);
-  EXPECT_EQ(parse_config(yaml, "t.yml").devices[0].baseline->path, "saved/a.json");  // relative to the working directory
+  EXPECT_EQ(parse_config(yaml, "t.yml").devices[0].baseline->path,
+            "saved/a.json");  // relative to the working directory
 }
 
 TEST(ConfigLoader, SizesAcceptBinarySuffixes) {

@@ -149,8 +149,7 @@ TEST(CompareCell, FiveRepetitionsOnBothSidesUseTheUTest) {
 }
 
 TEST(CompareCell, FewerThanFiveRepetitionsFallBackToTheSpreadRule) {
-  CellChange c =
-      compare_cell(cell(100, 1e-6, 1e-8, {100, 101, 99, 100}), cell(90, 1.1e-6, 1e-8, {90, 91, 89, 90, 90}));
+  CellChange c = compare_cell(cell(100, 1e-6, 1e-8, {100, 101, 99, 100}), cell(90, 1.1e-6, 1e-8, {90, 91, 89, 90, 90}));
   EXPECT_EQ(c.method, VerdictMethod::kSpread);
   EXPECT_EQ(c.verdict, Verdict::kSlower);
 }

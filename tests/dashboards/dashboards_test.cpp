@@ -166,7 +166,8 @@ TEST(Dashboards, EveryQueryReturnsDataFromARealPrometheus) {
   const std::string baseline = testing::write_temp_file("dash-baseline.json", saved.out);
   std::string cfg = testing::write_temp_file("dash.yml", R"(devices:
   - {name: rw0, backend: sim, sweep: {interval: 1s, block_sizes: [8, 64, 4096], iterations: {read: 300, write: 300, rw: 100}}}
-  - {name: ro0, backend: sim, writes: {enabled: false}, sim: {link: {speed: 8, width: 2, max_width: 4}}, sweep: {interval: 1s, block_sizes: [8, 4096], iterations: {read: 300}}, thresholds: [{op: read, block_sizes: [4096], min_throughput: 1000GB/s}, {max_p99: 1s}], baseline: )" + baseline + R"(}
+  - {name: ro0, backend: sim, writes: {enabled: false}, sim: {link: {speed: 8, width: 2, max_width: 4}}, sweep: {interval: 1s, block_sizes: [8, 4096], iterations: {read: 300}}, thresholds: [{op: read, block_sizes: [4096], min_throughput: 1000GB/s}, {max_p99: 1s}], baseline: )" +
+                                                             baseline + R"(}
   - {name: gone0, backend: sim, sim: {path: /nonexistent/pcie-bar-dashboards-test/gone0}, sweep: {interval: 1s}}
 )");
   testing::ExporterProcess exporter({"--config.file", cfg});

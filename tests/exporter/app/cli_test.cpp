@@ -75,8 +75,9 @@ TEST(Cli, ABaselineThatCannotBeReadIsAConfigErrorNamingKeyAndPath) {
   fputs("devices:\n  - {name: a, backend: sim, baseline: /nonexistent-dir/a.json}\n", f);
   fclose(f);
   EXPECT_EQ(error_of({"--config.file", path.c_str()}),
-            path + ":2:39: devices[0].baseline: /nonexistent-dir/a.json: cannot open the report: No such file or "
-                   "directory");
+            path +
+                ":2:39: devices[0].baseline: /nonexistent-dir/a.json: cannot open the report: No such file or "
+                "directory");
 }
 
 TEST(Cli, DeviceNarrowsAConfigFileToThatDevice) {

@@ -27,7 +27,8 @@ TEST(CompareCommand, BadCommandLinesAreOneLine) {
   };
   EXPECT_EQ(message({"a.json"}),
             "compare: needs two reports, got 1 (usage: compare A.json B.json [--output table|json])");
-  EXPECT_EQ(message({"a.json", "b.json", "--output", "csv"}), "compare: --output 'csv' is not a format (table or json)");
+  EXPECT_EQ(message({"a.json", "b.json", "--output", "csv"}),
+            "compare: --output 'csv' is not a format (table or json)");
   EXPECT_EQ(message({"a.json", "b.json", "--fast"}),
             "compare: unexpected argument '--fast' (usage: compare A.json B.json [--output table|json])");
 }

@@ -199,8 +199,9 @@ TEST(Main, CompareBadInputIsExitCode2WithOneLineNamingTheFile) {
        "pcie_bar_exporter: compare: " + newer +
            ": schema_version 2 is not the 1 this build reads; compare with the pcie_bar_exporter that wrote it, or "
            "measure again with this one\n"},
-      {{"compare", good}, "pcie_bar_exporter: compare: needs two reports, got 1 (usage: compare A.json B.json "
-                          "[--output table|json])\n"},
+      {{"compare", good},
+       "pcie_bar_exporter: compare: needs two reports, got 1 (usage: compare A.json B.json "
+       "[--output table|json])\n"},
   };
   for (const auto& [args, err] : cases) {
     auto r = exporter(args);

@@ -146,8 +146,8 @@ TEST(SavedReport, LoadBaselinesErrorsNameTheConfigKeyAndTheFile) {
     load_baselines(unknown);
     FAIL() << "no error";
   } catch (const ReportReadError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              "pcie.yml:4:15: devices[0].baseline: " + path + ": no device named fpga9 (the report holds fpga0, fpga1)");
+    EXPECT_EQ(std::string(e.what()), "pcie.yml:4:15: devices[0].baseline: " + path +
+                                         ": no device named fpga9 (the report holds fpga0, fpga1)");
   }
   std::vector<DeviceSpec> failed{spec_with_baseline("fpga1", path)};
   try {
