@@ -261,6 +261,18 @@ Threshold decode_threshold(const YamlField& f, const DeviceSpec& d) {
   return t;
 }
 
+// baseline: the path of a saved JSON report; relative to the config file's directory, so a config
+// and its baselines can move together. Read and checked by load_baselines (exporter/report).
+BaselineSpec decode_baseline(const YamlField& f) {
+  BaselineSpec b;
+  b.path = f.str();
+  if (b.path.empty()) f.fail("must not be empty; give the path of a report written by --once --output json");
+  const auto slash = f.source().rfind('/');
+  if (b.path.front() != '/' && slash != std::string::npos) b.path = f.source().substr(0, slash + 1) + b.path;
+  b.origin = f.where();
+  return b;
+}
+
 // Cross-field checks that need no BAR size.
 void check_consistency(const YamlField& f, const DeviceSpec& d) {
   if (is_wide_width(d.access.width) && d.access.method != AccessMethod::kMmap)
@@ -290,9 +302,8 @@ YamlField field_for_key(const YamlField& f, const std::string& key) {
 }
 
 DeviceSpec decode_device(const YamlField& f) {
-  f.expect_keys(
-      {"name", "backend", "address", "bar", "sim", "window", "access", "writes", "sweep", "verify", "thresholds",
-                 "metrics"});
+  f.expect_keys({"name", "backend", "address", "bar", "sim", "window", "access", "writes", "sweep", "verify",
+                 "thresholds", "metrics", "baseline"});
   DeviceSpec d;
   d.name = f["name"].str();
   if (d.name.empty()) f["name"].fail("must not be empty");
@@ -327,6 +338,7 @@ DeviceSpec decode_device(const YamlField& f) {
   if (YamlField t = f["thresholds"]; t.present())
     for (std::size_t i = 0; i < t.length(); ++i) d.thresholds.push_back(decode_threshold(t.at(i), d));
   if (f["metrics"].present()) d.metrics = decode_metrics(f["metrics"], d.sweep);
+  if (f["baseline"].present()) d.baseline = decode_baseline(f["baseline"]);
   check_consistency(f, d);
   if (d.backend == Backend::kSim) {
     if (auto p = check_fits_bar(d, d.sim.size)) field_for_key(f, p->key).fail(p->message);

@@ -57,11 +57,13 @@ bool parse_u64(const std::string& text, uint64_t& out) {
   return ec == std::errc() && end == last;
 }
 
-void YamlField::fail(const std::string& problem) const {
-  std::string where = source_;
-  if (mark_.line >= 0) where += ":" + std::to_string(mark_.line + 1) + ":" + std::to_string(mark_.column + 1);
-  throw ConfigError(where + ": " + (path_.empty() ? "" : path_ + ": ") + problem);
+std::string YamlField::where() const {
+  std::string at = source_;
+  if (mark_.line >= 0) at += ":" + std::to_string(mark_.line + 1) + ":" + std::to_string(mark_.column + 1);
+  return path_.empty() ? at : at + ": " + path_;
 }
+
+void YamlField::fail(const std::string& problem) const { throw ConfigError(where() + ": " + problem); }
 
 YamlField YamlField::operator[](const std::string& key) const {
   std::string child_path = path_.empty() ? key : path_ + "." + key;

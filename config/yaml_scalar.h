@@ -20,6 +20,7 @@ class YamlField {
   YamlField& operator=(const YamlField&) = delete;
 
   const std::string& path() const { return path_; }
+  const std::string& source() const { return source_; }  // the file (or name) the document came from
   bool present() const { return node_.IsDefined() && !node_.IsNull(); }
   // yaml-cpp throws on type queries of a node that is absent: ask IsDefined() first.
   bool is_map() const { return node_.IsDefined() && node_.IsMap(); }
@@ -40,6 +41,8 @@ class YamlField {
   bool boolean() const;
   std::string str() const;
 
+  // "<source>:<line>:<col>: <path>", the prefix of fail()'s message, for errors found later.
+  std::string where() const;
   [[noreturn]] void fail(const std::string& problem) const;
 
  private:

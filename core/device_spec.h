@@ -11,6 +11,7 @@
 #include "core/backend.h"
 #include "core/bar.h"
 #include "core/named_enum.h"
+#include "core/cell_change.h"
 #include "core/op.h"
 
 namespace pcie_bar {
@@ -128,6 +129,17 @@ struct MetricsSpec {
   std::vector<uint64_t> block_sizes;
 };
 
+// config `baseline`: a saved JSON report (--once --output json) this device's runs are compared
+// with: in service mode pcie_bar_baseline_throughput_ratio, with --once a BASELINE section.
+struct BaselineSpec {
+  std::string path;    // a relative path in the config is relative to the config file's directory
+  std::string origin;  // where the config sets it, "pcie.yml:9:15: devices[0].baseline", for errors
+  // Filled when the report is loaded (load_baselines): its device compared with this one, and
+  // that device's cells.
+  std::string device;
+  std::vector<Cell> cells;
+};
+
 struct DeviceSpec {
   std::string name = "sim0";
   Backend backend = Backend::kSim;
@@ -141,6 +153,7 @@ struct DeviceSpec {
   std::vector<VerifySpec> verify{VerifySpec{0x0000}, VerifySpec{0x4000}};
   std::vector<Threshold> thresholds;
   MetricsSpec metrics;
+  std::optional<BaselineSpec> baseline;
   // Set for devices given only on the command line: the defaults are shrunk to fit a BAR smaller
   // than them instead of failing (a config file's values are never changed).
   bool fit_defaults_to_bar = false;

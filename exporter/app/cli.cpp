@@ -5,6 +5,7 @@
 #include "config/config_loader.h"
 #include "core/pci_address.h"
 #include "exporter/common/log.h"
+#include "exporter/report/saved_report.h"
 
 namespace pcie_bar {
 
@@ -16,12 +17,14 @@ cxxopts::Options make_options() {
                      "runs as a Prometheus exporter, or once with --once.");
   o.custom_help(
       "[OPTIONS] [DEVICE]\n  pcie_bar_exporter setup ADDR [--driver vfio-pci|uio_pci_generic] [-v]\n  "
-      "pcie_bar_exporter setup --restore ADDR");
+      "pcie_bar_exporter setup --restore ADDR\n  pcie_bar_exporter compare A.json B.json [--output table|json]");
   o.positional_help("");
   o.add_options()("config.file", "YAML configuration file (devices to measure)", cxxopts::value<std::string>())(
       "once", "Measure every device once, print a report and exit")(
-      "output", "Report format for --once: table, json, csv or html",
-      cxxopts::value<std::string>()->default_value("table"))(
+      "baseline",
+      "With --once: compare the run with this saved JSON report (--output json); exit 1 when a cell got slower",
+      cxxopts::value<std::string>())("output", "Report format for --once: table, json, csv or html",
+                                     cxxopts::value<std::string>()->default_value("table"))(
       "device", "PCI address of the device (0000:22:00.0 or 22:00.0); also accepted as the positional DEVICE",
       cxxopts::value<std::string>())(
       "backend", "Backend for --device: " + names_text<Backend>() + " (default: vfio with --device, else sim)",
@@ -76,6 +79,7 @@ CliOptions parse_cli(int argc, const char* const* argv) {
   cli.version = r.count("version") > 0;
   cli.once = r.count("once") > 0;
   cli.writes_enabled = r.count("writes.enabled") > 0;
+  if (r.count("baseline")) cli.baseline_file = r["baseline"].as<std::string>();
   if (r.count("config.file")) cli.config_file = r["config.file"].as<std::string>();
   cli.listen_address = r["web.listen-address"].as<std::string>();
   cli.telemetry_path = r["web.telemetry-path"].as<std::string>();
@@ -99,15 +103,23 @@ CliOptions parse_cli(int argc, const char* const* argv) {
         "--backend: the config file names each device's backend; use --backend only without --config.file");
   if (cli.writes_enabled && (!cli.config_file.empty() || cli.device.empty()))
     throw ConfigError("--writes.enabled: only for a device given with --device; in a config file use writes.enabled");
+  if (!cli.baseline_file.empty() && !cli.once)
+    throw ConfigError("--baseline: only with --once; in service mode give each device a baseline in the config file");
   return cli;
 }
 
 std::vector<DeviceSpec> devices_from(const CliOptions& cli) {
   if (!cli.config_file.empty()) {
     std::vector<DeviceSpec> devices = load_config_file(cli.config_file).devices;
-    if (cli.device.empty()) return devices;
-    std::erase_if(devices, [&](const DeviceSpec& d) { return d.address != cli.device; });
-    if (devices.empty()) throw ConfigError("--device: " + cli.device + " is not a device in " + cli.config_file);
+    if (!cli.device.empty()) {
+      std::erase_if(devices, [&](const DeviceSpec& d) { return d.address != cli.device; });
+      if (devices.empty()) throw ConfigError("--device: " + cli.device + " is not a device in " + cli.config_file);
+    }
+    try {
+      load_baselines(devices);
+    } catch (const ReportReadError& e) {
+      throw ConfigError(e.what());
+    }
     return devices;
   }
   if (cli.device.empty()) return {default_device_spec(Backend::kSim, "")};

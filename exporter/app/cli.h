@@ -23,6 +23,7 @@ struct CliOptions {
   std::string device;              // canonical PCI address, from --device or the positional
   std::optional<Backend> backend;  // --backend
   bool writes_enabled = false;     // --writes.enabled, for a device given with --device
+  std::string baseline_file;       // --baseline: a saved JSON report --once compares its run with
 
   // Service mode.
   std::string listen_address = ":9842";
@@ -36,7 +37,8 @@ struct CliOptions {
 CliOptions parse_cli(int argc, const char* const* argv);
 
 // The devices to measure: from the config file, narrowed by --device, or a device built from
-// --device/--backend, or the simulated default. Throws ConfigError.
+// --device/--backend, or the simulated default; devices' config `baseline` reports are read and
+// checked here. Throws ConfigError.
 std::vector<DeviceSpec> devices_from(const CliOptions& cli);
 
 }  // namespace pcie_bar

@@ -16,7 +16,8 @@ enum ExitCode : int {
 };
 
 // The exit code for a set of completed runs: 3 if a device could not be opened or failed
-// mid-run, else 1 if a verify probe or an R+W compare failed, else 0.
-ExitCode exit_code_for(const std::vector<DeviceRun>& runs);
+// mid-run, else 1 if a verify probe or an R+W compare failed, a threshold was violated or (with a
+// baseline) a cell got slower, else 0.
+ExitCode exit_code_for(const std::vector<DeviceRun>& runs, bool baseline_regression = false);
 
 }  // namespace pcie_bar

@@ -21,6 +21,14 @@ std::string reasons_help() {
   return out + ".";
 }
 
+// The throughput of the cell (op, block size) in the device's baseline report; 0 when it has none.
+double baseline_throughput(const DeviceSpec& spec, Op op, uint64_t block_size) {
+  if (!spec.baseline) return 0;
+  for (const Cell& c : spec.baseline->cells)
+    if (c.op == op && c.block_size == block_size) return c.figures.throughput;
+  return 0;
+}
+
 }  // namespace
 
 void DeviceMetrics::declare(MetricFamilies& f) {
@@ -45,6 +53,10 @@ void DeviceMetrics::declare(MetricFamilies& f) {
   f.declare("pcie_bar_threshold_violated",
             "1 if the last run's figure for the cell (op, block_size) was beyond the limit (min_throughput, max_p50, "
             "max_p99) of the device's thresholds, 0 if within; only cells a threshold applies to.",
+            MetricType::Gauge);
+  f.declare("pcie_bar_baseline_throughput_ratio",
+            "The last run's throughput over the same cell's in the device's baseline report (config baseline); "
+            "below 1 is slower. Only cells both measured.",
             MetricType::Gauge);
   f.declare("pcie_bar_sweep_duration_seconds", "Wall time of the last completed run (probes and sweep).",
             MetricType::Gauge);
@@ -113,6 +125,13 @@ void DeviceMetrics::record_run(const DeviceRun& run, double unix_time) {
     ops_[key] = r.ops;
     transferred_bytes_[r.op] += r.bytes;
     if (r.op == Op::kReadWrite) rw_mismatches_[r.block_size] += r.mismatches;
+  }
+  baseline_ratio_.clear();  // a baseline removed by a reload stops being exported
+  for (const OpResult& r : run.sweep.results) {
+    const double base = baseline_throughput(spec_, r.op, r.block_size);
+    if (base > 0 && r.ops > 0)
+      baseline_ratio_[{r.op, r.block_size}] =
+          op_stats(r, run.sweep.seconds_per_unit).throughput_bytes_per_second / base;
   }
   threshold_violated_.clear();  // thresholds removed by a reload stop being exported
   for (const ThresholdCheck& c : run.thresholds) {
@@ -218,6 +237,12 @@ void DeviceMetrics::collect_sweep(MetricFamilies& out, const Labels& device_bar)
     l.push_back({"block_size", std::to_string(block)});
     l.push_back({"limit", limit_name(limit)});
     out.gauge("pcie_bar_threshold_violated", l, violated ? 1 : 0);
+  }
+  for (const auto& [key, ratio] : baseline_ratio_) {
+    Labels l = device_bar;
+    l.push_back({"op", op_name(key.op)});
+    l.push_back({"block_size", std::to_string(key.block_size)});
+    out.gauge("pcie_bar_baseline_throughput_ratio", l, ratio);
   }
   for (const auto& [offset, v] : verify_) {
     Labels l = device_bar;

@@ -86,6 +86,7 @@ class DeviceMetrics {
   std::map<uint64_t, uint64_t> rw_mismatches_;                          // by block size
   std::map<uint64_t, VerifySeries> verify_;                             // by offset
   std::map<std::tuple<Op, uint64_t, Limit>, bool> threshold_violated_;  // the last run's checks
+  std::map<OpKey, double> baseline_ratio_;  // the last run's throughput over the config baseline's
   std::map<ErrorReason, uint64_t> errors_;
   uint64_t runs_success_ = 0, runs_error_ = 0;
   std::optional<double> sweep_seconds_, last_run_unix_;

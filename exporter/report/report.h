@@ -1,11 +1,13 @@
 #pragma once
 // Reporters for --once: each turns the same plain results into one output format.
 
+#include <optional>
 #include <ostream>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/measure.h"
+#include "exporter/report/comparison.h"
 #include "exporter/report/report_context.h"
 
 namespace pcie_bar {
@@ -16,6 +18,8 @@ struct OnceReport {
   std::string clock_fallback_reason;
   double clock_overhead_seconds = 0;
   std::vector<DeviceRun> devices;
+  // With --baseline (or devices' config `baseline`): the run compared with the saved report.
+  std::optional<Comparison> baseline;
 };
 
 void write_table(const OnceReport& report, std::ostream& out);

@@ -26,7 +26,10 @@ constexpr std::string_view kMeasurementColumns =
     "ops_per_sample,iterations_planned,budget_limited,underpowered,samples,latency_p999_seconds,"
     "latency_stddev_seconds,latency_cv,latency_p50_ci95_low_seconds,latency_p50_ci95_high_seconds,repetitions,"
     "repetitions_median_throughput_bytes_per_second,repetitions_throughput_cv,";
-constexpr std::string_view kCheckColumns = "error,threshold_violations\n";
+constexpr std::string_view kCheckColumns = "error,threshold_violations";
+// Only with a baseline (--baseline, or config `baseline`), so the default header never changes.
+constexpr std::string_view kBaselineColumns =
+    ",baseline_throughput_ratio,baseline_p50_ratio,baseline_p99_ratio,baseline_verdict";
 
 std::string num(double v) {
   char buf[32];
@@ -43,17 +46,32 @@ std::string violations_of(const DeviceRun& d, const OpResult& r) {
   return names;
 }
 
+// The cell's comparison with the baseline: ratios and verdict, or empty columns for a cell the
+// baseline does not hold.
+std::string baseline_columns_of(const OnceReport& report, const DeviceRun& d, const OpResult& r) {
+  if (!report.baseline) return "";
+  for (const DeviceComparison& dc : report.baseline->devices) {
+    if (dc.name != d.spec.name) continue;
+    for (const CellComparison& c : dc.cells)
+      if (c.op == r.op && c.block_size == r.block_size)
+        return ',' + num(c.change.throughput_ratio) + ',' + num(c.change.p50_ratio) + ',' + num(c.change.p99_ratio) +
+               ',' + name_of(c.change.verdict);
+  }
+  return ",,,,";
+}
+
 }  // namespace
 
 void write_csv(const OnceReport& report, std::ostream& out) {
-  out << kDeviceColumns << kMeasurementColumns << kCheckColumns;
+  out << kDeviceColumns << kMeasurementColumns << kCheckColumns << (report.baseline ? kBaselineColumns : "") << '\n';
   const std::string empty_measurement(std::count(kMeasurementColumns.begin(), kMeasurementColumns.end(), ','), ',');
   for (const DeviceRun& d : report.devices) {
     const std::string device = quoted(d.spec.name) + ',' + backend_name(d.spec.backend) + ',' + quoted(d.spec.address) +
                                ',' + std::to_string(d.spec.bar) + ',';
     // A device that failed before it measured anything still gets its row: the columns of the
     // measurement empty, the error in the last one.
-    if (d.sweep.results.empty() && !d.error.empty()) out << device << empty_measurement << quoted(d.error) << ",\n";
+    if (d.sweep.results.empty() && !d.error.empty())
+      out << device << empty_measurement << quoted(d.error) << ',' << (report.baseline ? ",,,," : "") << '\n';
     for (const OpResult& r : d.sweep.results) {
       OpStats s = op_stats(r, d.sweep.seconds_per_unit);
       out << device << op_name(r.op) << ',' << r.block_size << ',' << r.ops << ',' << r.bytes << ',' << num(s.seconds)
@@ -64,7 +82,7 @@ void write_csv(const OnceReport& report, std::ostream& out) {
           << num(s.latency.stddev) << ',' << num(s.latency.cv) << ',' << num(s.latency.p50_ci_low) << ','
           << num(s.latency.p50_ci_high) << ',' << s.repetitions.count << ',' << num(s.repetitions.median_throughput)
           << ',' << num(s.repetitions.cv) << ',' << (d.error.empty() ? "" : quoted(d.error)) << ','
-          << violations_of(d, r) << '\n';
+          << violations_of(d, r) << baseline_columns_of(report, d, r) << '\n';
     }
   }
 }

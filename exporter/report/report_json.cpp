@@ -2,6 +2,7 @@
 
 #include "core/hex.h"
 #include "core/stats.h"
+#include "exporter/report/comparison_json.h"
 #include "exporter/report/report.h"
 
 namespace pcie_bar {
@@ -12,33 +13,36 @@ using nlohmann::json;
 
 json result_json(const OpResult& r, double seconds_per_unit) {
   OpStats s = op_stats(r, seconds_per_unit);
-  return {{"op", op_name(r.op)},
-          {"block_size", r.block_size},
-          {"ops", r.ops},
-          {"bytes", r.bytes},
-          {"seconds", s.seconds},
-          {"throughput_bytes_per_second", s.throughput_bytes_per_second},
-          {"mismatches", r.mismatches},
-          {"all_ones_reads", r.all_ones_reads},
-          {"ops_per_sample", r.ops_per_sample},
-          {"iterations_planned", r.iterations_planned},
-          {"budget_limited", r.budget_limited},
-          {"underpowered", r.underpowered()},
-          {"samples", r.samples},
-          {"latency_seconds",
-           {{"min", s.latency.min},
-            {"mean", s.latency.mean},
-            {"p50", s.latency.p50},
-            {"p99", s.latency.p99},
-            {"p999", s.latency.p999},
-            {"max", s.latency.max},
-            {"stddev", s.latency.stddev},
-            {"cv", s.latency.cv},
-            {"p50_ci95", {s.latency.p50_ci_low, s.latency.p50_ci_high}}}},
-          {"repetitions",
-           {{"count", s.repetitions.count},
-            {"median_throughput_bytes_per_second", s.repetitions.median_throughput},
-            {"throughput_cv", s.repetitions.cv}}}};
+  json j = {{"op", op_name(r.op)},
+            {"block_size", r.block_size},
+            {"ops", r.ops},
+            {"bytes", r.bytes},
+            {"seconds", s.seconds},
+            {"throughput_bytes_per_second", s.throughput_bytes_per_second},
+            {"mismatches", r.mismatches},
+            {"all_ones_reads", r.all_ones_reads},
+            {"ops_per_sample", r.ops_per_sample},
+            {"iterations_planned", r.iterations_planned},
+            {"budget_limited", r.budget_limited},
+            {"underpowered", r.underpowered()},
+            {"samples", r.samples},
+            {"latency_seconds",
+             {{"min", s.latency.min},
+              {"mean", s.latency.mean},
+              {"p50", s.latency.p50},
+              {"p99", s.latency.p99},
+              {"p999", s.latency.p999},
+              {"max", s.latency.max},
+              {"stddev", s.latency.stddev},
+              {"cv", s.latency.cv},
+              {"p50_ci95", {s.latency.p50_ci_low, s.latency.p50_ci_high}}}},
+            {"repetitions",
+             {{"count", s.repetitions.count},
+              {"median_throughput_bytes_per_second", s.repetitions.median_throughput},
+              {"throughput_cv", s.repetitions.cv}}}};
+  // Each repetition's throughput: what `compare` and `--baseline` rank-test (core/cell_change.h).
+  if (r.repetition_throughputs.size() > 1) j["repetitions"]["throughputs_bytes_per_second"] = r.repetition_throughputs;
+  return j;
 }
 
 // 64-bit register values as hex strings: JSON numbers lose precision above 2^53.
@@ -128,6 +132,7 @@ void write_json(const OnceReport& report, std::ostream& out) {
                 {"fallback_reason", report.clock_fallback_reason}}}}},
             {"devices", json::array()}};
   for (const DeviceRun& d : report.devices) j["devices"].push_back(device_json(d));
+  if (report.baseline) j["baseline"] = comparison_json(*report.baseline);
   out << j.dump(2) << '\n';
 }
 

@@ -196,6 +196,7 @@ void write_table(const OnceReport& report, std::ostream& out) {
     }
     if (!d.error.empty()) out << "ERROR: the run stopped: " << d.error << "\n";
   }
+  if (report.baseline) write_comparison_table(*report.baseline, "BASELINE", out);
 }
 
 }  // namespace pcie_bar

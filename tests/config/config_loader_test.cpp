@@ -93,6 +93,22 @@ TEST(ConfigLoader, ThresholdsNameTheirCellsAndLimits) {
   EXPECT_TRUE(parse_config("devices:\n  - {name: s, backend: sim}\n", "t.yml").devices[0].thresholds.empty());
 }
 
+// A relative baseline is relative to the config file's directory, so the two can move together;
+// where the key is set is kept for the errors of reading the report later.
+TEST(ConfigLoader, BaselineIsAPathRelativeToTheConfigFile) {
+  const std::string yaml =
+      "devices:\n  - {name: a, backend: sim, baseline: saved/a.json}\n  - {name: b, backend: sim, "
+      "baseline: /srv/b.json}\n  - {name: c, backend: sim}\n";
+  Config c = parse_config(yaml, "/etc/pcie/t.yml");
+  ASSERT_TRUE(c.devices[0].baseline);
+  EXPECT_EQ(c.devices[0].baseline->path, "/etc/pcie/saved/a.json");
+  EXPECT_EQ(c.devices[0].baseline->origin, "/etc/pcie/t.yml:2:39: devices[0].baseline");
+  EXPECT_EQ(c.devices[1].baseline->path, "/srv/b.json");
+  EXPECT_FALSE(c.devices[2].baseline);
+  EXPECT_EQ(parse_config(yaml, "t.yml").devices[0].baseline->path,
+            "saved/a.json");  // relative to the working directory
+}
+
 TEST(ConfigLoader, SizesAcceptBinarySuffixes) {
   Config c = parse_config("devices:\n  - {name: s, backend: sim, sim: {size: 1MiB}, window: {size: 64KiB}}\n", "t.yml");
   EXPECT_EQ(c.devices[0].sim.size, 1u << 20);
@@ -126,7 +142,7 @@ const BadCase kBadCases[] = {
     {"unknown top key", "device: []\n", "1:1: device: unknown key (did you mean 'devices'?); known keys: devices"},
     {"unknown device key", "devices:\n  - {name: a, backend: sim, windw: {size: 64}}\n",
      "2:29: devices[0].windw: unknown key (did you mean 'window'?); known keys: name, backend, address, bar, sim, "
-     "window, access, writes, sweep, verify, thresholds, metrics"},
+     "window, access, writes, sweep, verify, thresholds, metrics, baseline"},
     {"duplicate key", "devices:\n  - name: a\n    name: b\n    backend: sim\n",
      "3:5: devices[0].name: key given twice"},
     {"missing name", "devices:\n  - {backend: sim}\n", "2:5: devices[0].name: required: a string"},

@@ -11,6 +11,7 @@
 
 #include "tests/support/exporter_process.h"
 #include "tests/support/prometheus_server.h"
+#include "tests/support/run_command.h"
 
 namespace pcie_bar {
 namespace {
@@ -162,12 +163,17 @@ TEST(Dashboards, MetricNamesFindsRawAndRecordedNames) {
 // the real exporter: with `native`, Prometheus asks for protobuf and keeps the latency histograms
 // as native ones, and the devices use the fleet profile (no classic buckets).
 void expect_every_query_returns_data(bool native) {
+  // ro0's baseline (pcie_bar_baseline_throughput_ratio): a --once report of the default device.
+  auto saved = testing::run_command({PCIE_BAR_EXPORTER_BIN, "--once", "--output", "json"});
+  ASSERT_EQ(saved.exit_code, 0) << saved.err;
+  const std::string baseline = testing::write_temp_file("dash-baseline.json", saved.out);
   const std::string metrics = native ? ", metrics: {profile: fleet}" : "";
   std::string yaml = R"(devices:
   - {name: rw0, backend: sim, sweep: {interval: 1s, block_sizes: [8, 64, 4096], iterations: {read: 300, write: 300, rw: 100}}METRICS}
-  - {name: ro0, backend: sim, writes: {enabled: false}, sim: {link: {speed: 8, width: 2, max_width: 4}}, sweep: {interval: 1s, block_sizes: [8, 4096], iterations: {read: 300}}, thresholds: [{op: read, block_sizes: [4096], min_throughput: 1000GB/s}, {max_p99: 1s}]METRICS}
+  - {name: ro0, backend: sim, writes: {enabled: false}, sim: {link: {speed: 8, width: 2, max_width: 4}}, sweep: {interval: 1s, block_sizes: [8, 4096], iterations: {read: 300}}, thresholds: [{op: read, block_sizes: [4096], min_throughput: 1000GB/s}, {max_p99: 1s}], baseline: BASELINEMETRICS}
   - {name: gone0, backend: sim, sim: {path: /nonexistent/pcie-bar-dashboards-test/gone0}, sweep: {interval: 1s}METRICS}
 )";
+  for (std::size_t at; (at = yaml.find("BASELINE")) != std::string::npos;) yaml.replace(at, 8, baseline);
   for (std::size_t at; (at = yaml.find("METRICS")) != std::string::npos;) yaml.replace(at, 7, metrics);
   const std::string cfg = testing::write_temp_file("dash.yml", yaml);
   testing::ExporterProcess exporter({"--config.file", cfg});

@@ -64,6 +64,21 @@ TEST(Cli, BadInputGetsOneLineNamingTheFlag) {
             "--writes.enabled: only for a device given with --device; in a config file use writes.enabled");
   EXPECT_EQ(error_of({"--bogus"}), "Option 'bogus' does not exist (see --help)");
   EXPECT_EQ(error_of({"22:00.0", "33:00.0"}), "unexpected argument '33:00.0' (see --help)");
+  EXPECT_EQ(error_of({"--baseline", "a.json"}),
+            "--baseline: only with --once; in service mode give each device a baseline in the config file");
+}
+
+// A device's baseline report is read with the config: a file that is not there is a config error
+// naming the key (with file, line and column) and the path.
+TEST(Cli, ABaselineThatCannotBeReadIsAConfigErrorNamingKeyAndPath) {
+  std::string path = std::string(::testing::TempDir()) + "/cli-baseline-test.yml";
+  FILE* f = fopen(path.c_str(), "w");
+  fputs("devices:\n  - {name: a, backend: sim, baseline: /nonexistent-dir/a.json}\n", f);
+  fclose(f);
+  EXPECT_EQ(error_of({"--config.file", path.c_str()}),
+            path +
+                ":2:39: devices[0].baseline: /nonexistent-dir/a.json: cannot open the report: No such file or "
+                "directory");
 }
 
 TEST(Cli, DeviceNarrowsAConfigFileToThatDevice) {

@@ -34,5 +34,14 @@ TEST(ExitCode, ForRuns) {
   EXPECT_EQ(exit_code_for({mismatch, unopened}), 3);  // a device error outranks a failed check
 }
 
+// A cell slower than the baseline fails like a threshold; a device error still outranks it.
+TEST(ExitCode, ABaselineRegressionIsACheckFailed) {
+  EXPECT_EQ(exit_code_for({ok_run()}, true), 1);
+  EXPECT_EQ(exit_code_for({ok_run()}, false), 0);
+  DeviceRun unopened;
+  unopened.error = "cannot open";
+  EXPECT_EQ(exit_code_for({unopened}, true), 3);
+}
+
 }  // namespace
 }  // namespace pcie_bar

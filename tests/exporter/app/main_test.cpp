@@ -103,24 +103,168 @@ TEST(Main, AThresholdViolatedIsExitCode1AndNamedInEveryFormat) {
   const std::string violated = write_temp("threshold-violated", device + "1us}]}\n");
   auto table = exporter({"--config.file", violated, "--once"});
   EXPECT_EQ(table.exit_code, 1) << table.err;
-  EXPECT_NE(table.out.find("FAIL READ 8 B: p50 2"), std::string::npos) << table.out;
+  // The model's 2 us measure 1.99-2.01 us: the figure itself is the JSON's to check.
+  EXPECT_NE(table.out.find("FAIL READ 8 B: p50 "), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("above max_p50 1 us"), std::string::npos) << table.out;
   auto json = exporter({"--config.file", violated, "--once", "--output", "json"});
   EXPECT_EQ(json.exit_code, 1) << json.err;
   const auto checks = nlohmann::json::parse(json.out)["devices"][0]["thresholds"];
   ASSERT_EQ(checks.size(), 1u) << json.out;
   EXPECT_EQ(checks[0]["violated"], true);
-  EXPECT_GT(checks[0]["measured"].get<double>(), 1e-6);
+  EXPECT_NEAR(checks[0]["measured"].get<double>(), 2e-6, 0.2e-6);
   auto csv = exporter({"--config.file", violated, "--once", "--output", "csv"});
   EXPECT_EQ(csv.exit_code, 1) << csv.err;
   EXPECT_NE(csv.out.find(",max_p50\n"), std::string::npos) << csv.out;
   auto html = exporter({"--config.file", violated, "--once", "--output", "html"});
   EXPECT_EQ(html.exit_code, 1) << html.err;
-  EXPECT_NE(html.out.find("<tr class=\"violated\"><td>FAIL</td><td>READ 8 B: p50 2"), std::string::npos) << html.out;
+  EXPECT_NE(html.out.find("<tr class=\"violated\"><td>FAIL</td><td>READ 8 B: p50 "), std::string::npos) << html.out;
+  EXPECT_NE(html.out.find(" above max_p50 1 us</td></tr>"), std::string::npos) << html.out;
 
   auto within = exporter({"--config.file", write_temp("threshold-within", device + "20us}]}\n"), "--once"});
   EXPECT_EQ(within.exit_code, 0) << within.out;
   EXPECT_NE(within.out.find("OK   READ 8 B: p50 2"), std::string::npos) << within.out;
+}
+
+// A simulated device as slow as a real one: every read waits `read_latency` (with 2 % jitter).
+// Small budgets keep each run to a few milliseconds of device time.
+std::string model_config(const std::string& name, const std::string& read_latency, unsigned repetitions = 1) {
+  return write_temp(name, "devices:\n  - {name: dev0, backend: sim, sim: {model: {read_latency: " + read_latency +
+                              ", jitter: 0.02}}, writes: {enabled: false}, verify: [], sweep: {block_sizes: [8, 64], "
+                              "iterations: {read: 2000}, budget: 100ms, repetitions: " +
+                              std::to_string(repetitions) + "}}\n");
+}
+
+// `--once --output json` of a config, saved as a baseline file.
+std::string saved_report(const std::string& config, const std::string& name) {
+  auto r = exporter({"--config.file", config, "--once", "--output", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::string path = std::string(::testing::TempDir()) + "/" + name + "-" + std::to_string(getpid()) + ".json";
+  std::ofstream(path) << r.out;
+  return path;
+}
+
+// A real regression: the same device with reads of 2 us instead of 1.2 us. Every cell slower,
+// exit code 1, in the table and in JSON.
+TEST(Main, CompareCallsASlowerSimulatedDeviceARegressionWithExitCode1) {
+  const std::string fast = saved_report(model_config("fast", "1.2us"), "fast");
+  const std::string slow = saved_report(model_config("slow", "2us"), "slow");
+  auto table = exporter({"compare", fast, slow});
+  EXPECT_EQ(table.exit_code, 1) << table.out << table.err;
+  EXPECT_NE(table.out.find("Result: REGRESSION (2 of 2 cells slower, 0 faster, 0 same)"), std::string::npos)
+      << table.out;
+  auto json = exporter({"compare", fast, slow, "--output", "json"});
+  EXPECT_EQ(json.exit_code, 1) << json.err;
+  const auto j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j["regression"], true);
+  for (const auto& cell : j["devices"][0]["cells"]) {
+    EXPECT_EQ(cell["verdict"], "slower") << cell;
+    // 2 / 1.2 = 1.67. (Not the throughput: a stall of the busy VM can take two thirds of a
+    // short run's time, the reason the verdict follows the median.)
+    EXPECT_GT(cell["p50_ratio"].get<double>(), 1.4) << cell;
+  }
+  // The other way round, the same cells are faster, and faster is no regression.
+  auto reverse = exporter({"compare", slow, fast});
+  EXPECT_EQ(reverse.exit_code, 0) << reverse.out;
+  EXPECT_NE(reverse.out.find("0 of 2 cells slower, 2 faster"), std::string::npos) << reverse.out;
+}
+
+// Two runs of one device differ by noise only: never a regression, with the spread rule (no
+// repetitions) and with the U test (5 repetitions), three pairs each.
+TEST(Main, CompareCallsTwoRunsOfOneSimulatedDeviceNoRegression) {
+  for (unsigned repetitions : {1u, 5u}) {
+    const std::string config = model_config("noise", "1.2us", repetitions);
+    for (int pair = 0; pair < 3; ++pair) {
+      const std::string a = saved_report(config, "noise-a"), b = saved_report(config, "noise-b");
+      auto r = exporter({"compare", a, b, "--output", "json"});
+      EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+      const auto j = nlohmann::json::parse(r.out);
+      EXPECT_EQ(j["summary"]["slower"], 0) << r.out;
+      EXPECT_EQ(j["devices"][0]["cells"][0]["method"], repetitions >= 5 ? "u_test" : "spread");
+    }
+  }
+}
+
+TEST(Main, CompareBadInputIsExitCode2WithOneLineNamingTheFile) {
+  const std::string good = saved_report(model_config("good", "1.2us"), "good");
+  const std::string not_json = write_temp("not-json", "devices: []\n");
+  std::string newer_text;
+  {
+    auto j = nlohmann::json::parse(std::ifstream(good));
+    j["schema_version"] = 2;
+    newer_text = j.dump();
+  }
+  const std::string newer = write_temp("newer", newer_text);
+  const std::pair<std::vector<std::string>, std::string> cases[] = {
+      {{"compare", good, "/nonexistent-dir/b.json"},
+       "pcie_bar_exporter: compare: /nonexistent-dir/b.json: cannot open the report: No such file or directory\n"},
+      {{"compare", not_json, good},
+       "pcie_bar_exporter: compare: " + not_json +
+           ": not JSON; give a report written by pcie_bar_exporter --once --output json\n"},
+      {{"compare", good, newer},
+       "pcie_bar_exporter: compare: " + newer +
+           ": schema_version 2 is not the 1 this build reads; compare with the pcie_bar_exporter that wrote it, or "
+           "measure again with this one\n"},
+      {{"compare", good},
+       "pcie_bar_exporter: compare: needs two reports, got 1 (usage: compare A.json B.json "
+       "[--output table|json])\n"},
+  };
+  for (const auto& [args, err] : cases) {
+    auto r = exporter(args);
+    EXPECT_EQ(r.exit_code, 2) << args.back();
+    EXPECT_EQ(r.err, err);
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+  auto help = exporter({"compare", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("Exit codes: 0 no cell slower, 1 a cell slower (a regression), 2 bad input."),
+            std::string::npos);
+}
+
+// --once --baseline: the slower device's run against the saved fast one. Exit code 1, and the
+// comparison in every format; a baseline that cannot be read costs no run (exit 2, one line).
+TEST(Main, OnceWithABaselineCallsARegressionExitCode1InEveryFormat) {
+  const std::string fast = saved_report(model_config("base-fast", "1.2us"), "base-fast");
+  const std::string slow = model_config("base-slow", "2us");
+  auto table = exporter({"--config.file", slow, "--once", "--baseline", fast});
+  EXPECT_EQ(table.exit_code, 1) << table.err;
+  EXPECT_NE(table.out.find("=== BASELINE: dev0 (A: dev0 in " + fast + ", B: this run) ==="), std::string::npos)
+      << table.out;
+  EXPECT_NE(table.out.find("Result: REGRESSION (2 of 2 cells slower"), std::string::npos) << table.out;
+  auto json = exporter({"--config.file", slow, "--once", "--baseline", fast, "--output", "json"});
+  EXPECT_EQ(json.exit_code, 1) << json.err;
+  EXPECT_EQ(nlohmann::json::parse(json.out)["baseline"]["summary"]["slower"], 2) << json.out;
+  auto csv = exporter({"--config.file", slow, "--once", "--baseline", fast, "--output", "csv"});
+  EXPECT_EQ(csv.exit_code, 1) << csv.err;
+  EXPECT_NE(csv.out.find(",baseline_verdict\n"), std::string::npos) << csv.out;
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 3) << csv.out;
+  EXPECT_NE(csv.out.find(",slower\n"), std::string::npos) << csv.out;
+
+  auto same = exporter({"--config.file", model_config("base-same", "1.2us"), "--once", "--baseline", fast});
+  EXPECT_EQ(same.exit_code, 0) << same.out;
+
+  auto missing = exporter({"--once", "--baseline", "/nonexistent-dir/a.json"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_EQ(missing.err,
+            "pcie_bar_exporter: --baseline: /nonexistent-dir/a.json: cannot open the report: No such file or "
+            "directory\n");
+  EXPECT_TRUE(missing.out.empty());
+}
+
+// The config's per-device baseline works in --once too; an unreadable one is a config error.
+TEST(Main, AConfigBaselineComparesTheDeviceAndABadOneIsExitCode2) {
+  const std::string fast = saved_report(model_config("cfg-fast", "1.2us"), "cfg-fast");
+  const std::string slow =
+      write_temp("cfg-slow", "devices:\n  - {name: dev0, backend: sim, baseline: " + fast +
+                                 ", sim: {model: {read_latency: 2us, jitter: 0.02}}, writes: {enabled: false}, verify: "
+                                 "[], sweep: {block_sizes: [8, 64], iterations: {read: 2000}, budget: 100ms}}\n");
+  auto r = exporter({"--config.file", slow, "--once"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("=== BASELINE: dev0 (A: dev0 in " + fast), std::string::npos) << r.out;
+  const std::string bad = write_temp("cfg-bad", "devices:\n  - {name: dev0, backend: sim, baseline: " + slow + "}\n");
+  auto b = exporter({"--config.file", bad, "--once"});
+  EXPECT_EQ(b.exit_code, 2);
+  EXPECT_EQ(b.err, "pcie_bar_exporter: " + bad + ":2:42: devices[0].baseline: " + slow +
+                       ": not JSON; give a report written by pcie_bar_exporter --once --output json\n");
 }
 
 TEST(Main, BadConfigIsOneLineAndExitCode2) {

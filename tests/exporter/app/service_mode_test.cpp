@@ -124,6 +124,33 @@ TEST(Serve, RealPrometheusScrapesItAndComputesRates) {
   EXPECT_GT(std::stod(result[0]["value"][1].get<std::string>()), 0);
 }
 
+// A device's config baseline: a --once report of the device at 1.2 us per read; the service runs
+// it at 12 us, so every cell's throughput ratio is about 0.1 (the baseline alert fires below 0.8).
+// Ten times slower, because stalls of a busy host can cost a short run most of its throughput.
+TEST(Serve, ABaselineGivesEachCellsThroughputRatio) {
+  const std::string device =
+      "{name: dev0, backend: sim, writes: {enabled: false}, verify: [], sweep: {interval: 1s, "
+      "block_sizes: [8, 64], iterations: {read: 2000}, budget: 100ms}, sim: {model: {jitter: "
+      "0.02, read_latency: ";
+  auto saved = testing::run_command({PCIE_BAR_EXPORTER_BIN, "--once", "--output", "json", "--config.file",
+                                     write_temp_file("fast.yml", "devices:\n  - " + device + "1.2us}}}\n")});
+  ASSERT_EQ(saved.exit_code, 0) << saved.err;
+  const std::string baseline = write_temp_file("baseline.json", saved.out);
+  ExporterProcess p(
+      {"--config.file", write_temp_file("slow.yml", "devices:\n  - " + device.substr(0, device.size() - 1) +
+                                                        " 12us}}, baseline: " + baseline + "}\n")});
+  ASSERT_TRUE(wait_ready(p)) << p.log();
+  const std::string body = http_get(p.url("/metrics")).body;
+  for (const char* block : {"8", "64"}) {
+    auto ratio = sample(body, std::string("pcie_bar_baseline_throughput_ratio{device=\"dev0\",bar=\"0\",op=\"read\","
+                                          "block_size=\"") +
+                                  block + "\"}");
+    ASSERT_TRUE(ratio) << body;
+    EXPECT_GT(*ratio, 0.02) << block;
+    EXPECT_LT(*ratio, 0.5) << block;
+  }
+}
+
 TEST(Serve, SigtermExitsZeroWithinTwoSeconds) {
   ExporterProcess p({"--config.file", write_temp_file("two.yml", kTwoDevices)});
   ASSERT_TRUE(wait_ready(p));

@@ -205,6 +205,29 @@ TEST(DeviceMetrics, EachThresholdCheckOfTheLastRunIsAGauge) {
   EXPECT_TRUE(family == after.end() || family->second.metric.empty());
 }
 
+// The config's baseline: the last run's throughput over the baseline's, per cell both measured.
+TEST(DeviceMetrics, ABaselineGivesTheThroughputRatioOfEachCellItHolds) {
+  DeviceSpec spec;
+  spec.baseline = BaselineSpec{"old.json", "pcie.yml:3:15: devices[0].baseline", "fpga0", {}};
+  const double measured = 256 / 3.6e-6;  // sample_run: 256 bytes in 4 x 900 ns
+  spec.baseline->cells = {{Op::kRead, 64, CellFigures{.throughput = 2 * measured, .repetition_throughputs = {}}},
+                          {Op::kRead, 4096, CellFigures{.throughput = 1e6, .repetition_throughputs = {}}}};  // not measured now: no series
+  DeviceMetrics m(spec);
+  m.record_run(sample_run(true), 1.0);  // write and rw are not in the baseline: no series
+  auto f = collect(m);
+  const auto& ratio = f.at("pcie_bar_baseline_throughput_ratio").metric;
+  ASSERT_EQ(ratio.size(), 1u);
+  EXPECT_EQ(label(ratio[0], "op"), "read");
+  EXPECT_EQ(label(ratio[0], "block_size"), "64");
+  EXPECT_NEAR(ratio[0].gauge.value, 0.5, 1e-12);
+
+  m.set_spec(DeviceSpec{});  // a reload removed the baseline: the series goes with the next run
+  m.record_run(sample_run(true), 2.0);
+  const auto after = collect(m);
+  const auto family = after.find("pcie_bar_baseline_throughput_ratio");
+  EXPECT_TRUE(family == after.end() || family->second.metric.empty());
+}
+
 TEST(DeviceMetrics, TheTimingCpuOfTheLastRunIsAnInfoMetric) {
   DeviceMetrics m(DeviceSpec{});
   DeviceRun run = sample_run(true);

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "exporter/report/saved_report.h"
 #include "tests/exporter/report/sample_report.h"
 
 namespace pcie_bar {
@@ -12,6 +13,39 @@ nlohmann::json json_of(const OnceReport& rep) {
   std::ostringstream out;
   write_json(rep, out);
   return nlohmann::json::parse(out.str());
+}
+
+// The sample report compared with itself saved, its READ cell twice as fast in the baseline.
+OnceReport with_baseline() {
+  OnceReport rep = testing::sample_report();
+  SavedDevice saved = saved_device(rep.devices[0]);
+  saved.cells[0].figures.throughput *= 2;
+  saved.cells[0].figures.p50 /= 2;
+  saved.cells[0].figures.p50_ci_low /= 2;
+  saved.cells[0].figures.p50_ci_high /= 2;
+  SavedReport baseline;
+  baseline.source = "old.json";
+  baseline.devices = {saved};
+  SavedReport run;
+  run.source = "this run";
+  run.devices = {saved_device(rep.devices[0])};
+  rep.baseline = compare_reports(baseline, run);
+  return rep;
+}
+
+TEST(ReportJson, RepetitionsThroughputsAndTheBaselineComparison) {
+  OnceReport rep = with_baseline();
+  rep.devices[0].sweep.results[1].repetition_throughputs = {8e6, 7.9e6};
+  const auto j = json_of(rep);
+  EXPECT_EQ(j["devices"][0]["results"][1]["repetitions"]["throughputs_bytes_per_second"],
+            (std::vector<double>{8e6, 7.9e6}));
+  EXPECT_FALSE(j["devices"][0]["results"][0]["repetitions"].contains("throughputs_bytes_per_second"));
+  const auto& cells = j["baseline"]["devices"][0]["cells"];
+  ASSERT_EQ(cells.size(), 3u);
+  EXPECT_EQ(cells[0]["verdict"], "slower");
+  EXPECT_DOUBLE_EQ(cells[0]["throughput_ratio"].get<double>(), 0.5);
+  EXPECT_EQ(j["baseline"]["regression"], true);
+  EXPECT_FALSE(json_of(testing::sample_report()).contains("baseline"));
 }
 
 // The names the config takes, so a report can be turned back into a config.

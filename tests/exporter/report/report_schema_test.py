@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The JSON report's schema (exporter/report/report.schema.json) against real output of the
 binary: a default run, a run with writes and write-verify probes, a run with thresholds, and a
-run whose device cannot be opened; and the CSV of that failed device keeps its error in a row of its own.
+run whose device cannot be opened, a run with repetitions compared with a saved report (--baseline: the
+`baseline` object) and `compare --output json` (the same object); and the CSV of that failed device keeps its
+error in a row of its own.
 
 Usage: report_schema_test.py BINARY SOURCE_DIR WORK_DIR   (ctest: report.schema)
 """
@@ -19,7 +21,7 @@ failures = []
 
 def once(name, args, want_rc):
     run = subprocess.run([binary, "--once", *args], capture_output=True, text=True, timeout=300)
-    if run.returncode != want_rc:
+    if want_rc is not None and run.returncode != want_rc:
         failures.append(f"{name}: exit code {run.returncode}, expected {want_rc}; stderr: {run.stderr.strip()}")
     return run.stdout
 
@@ -54,6 +56,29 @@ thresholds = validate("thresholds", once("thresholds", ["--output", "json", "--c
 validate("writes and probes", once("writes and probes",
          ["--output", "json", "--config.file", os.path.join(source, "config/examples/sim.yml")], 0))
 broken = validate("failed device", once("failed device", ["--output", "json", "--config.file", failing], 3))
+
+# Repetitions (each one's throughput in the report) and a baseline: the run compared with itself.
+repeated = os.path.join(work, "repeated.yml")
+with open(repeated, "w") as f:
+    f.write("devices:\n  - {name: rep0, backend: sim, sweep: {block_sizes: [8, 64], repetitions: 5}}\n")
+saved = os.path.join(work, "repeated.json")
+with open(saved, "w") as f:
+    f.write(once("repetitions", ["--output", "json", "--config.file", repeated], 0))
+with_baseline = validate("baseline", once("baseline", ["--output", "json", "--config.file", repeated,
+                                                       "--baseline", saved], None))
+if with_baseline:
+    cells = with_baseline["baseline"]["devices"][0]["cells"]
+    reps = with_baseline["devices"][0]["results"][0]["repetitions"]
+    if len(cells) != 6 or cells[0]["method"] != "u_test" or len(reps.get("throughputs_bytes_per_second", [])) != 5:
+        failures.append(f"baseline: cells {cells}, repetitions {reps}")
+run = subprocess.run([binary, "compare", saved, saved, "--output", "json"], capture_output=True, text=True, timeout=60)
+if run.returncode != 0:
+    failures.append(f"compare: exit code {run.returncode}; stderr: {run.stderr.strip()}")
+else:
+    compared = json.loads(run.stdout)
+    comparison = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": "#/$defs/comparison"}
+    for error in jsonschema.Draft202012Validator(comparison).iter_errors(compared):
+        failures.append(f"compare: {'/'.join(map(str, error.absolute_path)) or '(top)'}: {error.message}")
 
 if default:
     context = default["context"]

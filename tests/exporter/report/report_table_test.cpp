@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "exporter/report/saved_report.h"
 #include "tests/exporter/report/sample_report.h"
 
 namespace pcie_bar {
@@ -93,6 +94,36 @@ TEST(ReportTable, ThresholdsListViolationsFirstAndFailTheResult) {
   EXPECT_NE(t.find("Result: FAIL (0 R+W mismatches, 0/0 write-verify probes ok, 1 of 2 threshold checks failed"),
             std::string::npos)
       << t;
+}
+
+// The sample report compared with itself saved, its READ cell twice as fast in the baseline.
+OnceReport with_baseline() {
+  OnceReport rep = testing::sample_report();
+  SavedDevice saved = saved_device(rep.devices[0]);
+  saved.cells[0].figures.throughput *= 2;
+  saved.cells[0].figures.p50 /= 2;
+  saved.cells[0].figures.p50_ci_low /= 2;
+  saved.cells[0].figures.p50_ci_high /= 2;
+  SavedReport baseline;
+  baseline.source = "old.json";
+  baseline.devices = {saved};
+  SavedReport run;
+  run.source = "this run";
+  run.devices = {saved_device(rep.devices[0])};
+  rep.baseline = compare_reports(baseline, run);
+  return rep;
+}
+
+TEST(ReportTable, ABaselineIsASectionWithEveryCellAndTheResult) {
+  std::ostringstream out;
+  write_table(with_baseline(), out);
+  const std::string text = out.str();
+  EXPECT_NE(text.find("=== BASELINE: fpga0 (A: fpga0 in old.json, B: this run) ==="), std::string::npos) << text;
+  EXPECT_NE(text.find("|  0.500 |"), std::string::npos) << text;
+  EXPECT_NE(text.find("Result: REGRESSION (1 of 3 cells slower, 0 faster, 2 same)"), std::string::npos) << text;
+  std::ostringstream plain;
+  write_table(testing::sample_report(), plain);
+  EXPECT_EQ(plain.str().find("BASELINE"), std::string::npos);
 }
 
 TEST(ReportTable, UnopenedDeviceShowsTheError) {
