@@ -9,12 +9,6 @@ namespace pcie_bar {
 
 namespace {
 
-std::string printf_string(const char* fmt, auto... args) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, fmt, args...);
-  return buf;
-}
-
 const Cell* find_cell(const std::vector<Cell>& cells, Op op, uint64_t block_size) {
   for (const Cell& c : cells)
     if (c.op == op && c.block_size == block_size) return &c;

@@ -52,9 +52,18 @@ const char* op_color(Op op) {
   return "#000";
 }
 
-const char* result_name(const DeviceRun& d) {
+// The device's cells compared with the baseline's, when a baseline was given and holds the device.
+const DeviceComparison* baseline_of(const OnceReport& report, const DeviceRun& d) {
+  if (!report.baseline) return nullptr;
+  for (const DeviceComparison& c : report.baseline->devices)
+    if (c.name == d.spec.name) return &c;
+  return nullptr;
+}
+
+const char* result_name(const DeviceRun& d, const DeviceComparison* baseline) {
   if (!d.error.empty()) return "error";  // as exit code 3 outranks 1
-  return d.failed_checks() ? "fail" : "ok";
+  const bool slower = baseline && baseline->count(Verdict::kSlower) > 0;
+  return d.failed_checks() || slower ? "fail" : "ok";
 }
 
 std::string badge(const char* result) {
@@ -106,7 +115,28 @@ ChartPoint cell_point(const DeviceRun& d, const OpResult& r, double y, const std
   return p;
 }
 
-LineChart throughput_chart(const DeviceRun& d) {
+// The baseline's throughput per op, dashed in the op's colour, each point saying the change.
+void add_baseline_series(const DeviceComparison& baseline, LineChart& chart) {
+  for (Op op : {Op::kRead, Op::kWrite, Op::kReadWrite}) {
+    ChartSeries s{std::string(op_label(op)) + " baseline", op_color(op), {{"op", op_name(op)}, {"baseline", "true"}},
+                  {}, true};
+    for (const CellComparison& c : baseline.cells) {
+      if (c.op != op) continue;
+      ChartPoint p;
+      p.x = static_cast<double>(c.block_size);
+      p.y = c.before.throughput;
+      p.tooltip = std::string(op_label(op)) + " " + format_bytes(c.block_size) + " baseline: " +
+                  format_bytes_per_second(c.before.throughput) + "; this run " +
+                  format_bytes_per_second(c.after.throughput) + ", " + name_of(c.change.verdict);
+      p.hollow = true;
+      p.data = {{"block-size", std::to_string(c.block_size)}, {"verdict", name_of(c.change.verdict)}};
+      s.points.push_back(std::move(p));
+    }
+    if (!s.points.empty()) chart.series.push_back(std::move(s));
+  }
+}
+
+LineChart throughput_chart(const DeviceRun& d, const DeviceComparison* baseline) {
   LineChart chart{
       "Throughput against block size",
       {"block size (log\xE2\x82\x82 scale)", [](double b) { return format_bytes(static_cast<uint64_t>(b)); }},
@@ -121,6 +151,7 @@ LineChart throughput_chart(const DeviceRun& d) {
     }
     if (!s.points.empty()) chart.series.push_back(std::move(s));
   }
+  if (baseline) add_baseline_series(*baseline, chart);
   return chart;
 }
 
@@ -153,13 +184,13 @@ LineChart latency_chart(const DeviceRun& d, Op op) {
   return chart;
 }
 
-void write_charts(const DeviceRun& d, std::ostream& out) {
+void write_charts(const DeviceRun& d, const DeviceComparison* baseline, std::ostream& out) {
   out << "<h3>Throughput and latency</h3><p class=\"note\">Hover a point for its figures. Hollow points: "
          "fewer ops than planned (sweep.budget) or under "
       << OpResult::kUsefulOps
       << " ops, too few to trust; a red ring: a threshold violated on that cell. R+W counts bytes written plus "
          "bytes read.</p><div class=\"charts\">"
-      << render_svg(throughput_chart(d)) << "</div><div class=\"charts\">";
+      << render_svg(throughput_chart(d, baseline)) << "</div><div class=\"charts\">";
   for (Op op : {Op::kRead, Op::kWrite, Op::kReadWrite})
     if (!measured_cells(d, op).empty()) out << render_svg(latency_chart(d, op));
   out << "</div>";
@@ -203,6 +234,28 @@ void write_thresholds(const DeviceRun& d, std::ostream& out) {
       if (c.violated == want)
         out << "<tr class=\"" << (want ? "violated" : "within") << "\"><td>" << (want ? "FAIL" : "OK") << "</td><td>"
             << escape_html(describe(c)) << "</td></tr>";
+  out << "</table>";
+}
+
+// Every cell against the baseline (--baseline or the config's), slower ones first and marked.
+void write_baseline(const DeviceComparison& b, std::ostream& out) {
+  out << "<h3>Baseline: " << b.count(Verdict::kSlower) << " of " << b.cells.size() << " cells slower, "
+      << b.count(Verdict::kFaster) << " faster</h3><p class=\"note\">Against " << escape_html(b.baseline_name)
+      << " in " << escape_html(b.baseline_source)
+      << " (dashed in the throughput chart). Slower or faster only beyond the run-to-run spread (README: Comparing "
+         "runs).</p><table class=\"grid baseline\"><tr><th>op</th><th>block</th><th>baseline</th><th>this "
+         "run</th><th>ratio</th><th>p50 ratio</th><th>p99 ratio</th><th>verdict</th></tr>";
+  for (Verdict want : {Verdict::kSlower, Verdict::kFaster, Verdict::kSame})
+    for (const CellComparison& c : b.cells) {
+      if (c.change.verdict != want) continue;
+      auto ratio = [](double r) { return printf_string("%.3f", r); };
+      out << "<tr class=\"" << (want == Verdict::kSlower ? "violated" : name_of(want)) << "\"><td>"
+          << op_label(c.op) << "</td><td class=\"num\">" << format_bytes(c.block_size) << "</td><td class=\"num\">"
+          << format_bytes_per_second(c.before.throughput) << "</td><td class=\"num\">"
+          << format_bytes_per_second(c.after.throughput) << "</td><td class=\"num\">"
+          << ratio(c.change.throughput_ratio) << "</td><td class=\"num\">" << ratio(c.change.p50_ratio)
+          << "</td><td class=\"num\">" << ratio(c.change.p99_ratio) << "</td><td>" << name_of(want) << "</td></tr>";
+    }
   out << "</table>";
 }
 
@@ -332,17 +385,18 @@ void write_config(const DeviceSpec& spec, std::ostream& out) {
 
 // The device's sections in reading order, each its own function, so that another (a comparison
 // with a baseline, say) goes in as one more line.
-void write_device(const DeviceRun& d, std::ostream& out) {
-  const char* result = result_name(d);
+void write_device(const DeviceRun& d, const DeviceComparison* baseline, std::ostream& out) {
+  const char* result = result_name(d, baseline);
   out << "<section class=\"device\" data-device=\"" << escape_html(d.spec.name) << "\" data-result=\"" << result
       << "\"><h2>" << escape_html(d.spec.name) << " " << badge(result) << "</h2>";
   write_identity(d, out);
   if (!d.opened) out << "<p class=\"error\">ERROR: " << escape_html(d.error) << "</p>";
   if (!d.sweep.results.empty()) {
-    write_charts(d, out);
+    write_charts(d, baseline, out);
     write_results(d, out);
   }
   write_thresholds(d, out);
+  if (baseline) write_baseline(*baseline, out);
   write_verify(d, out);
   if (d.opened && !d.error.empty())
     out << "<p class=\"error\">ERROR: the run stopped: " << escape_html(d.error) << "</p>";
@@ -355,8 +409,10 @@ void write_overview(const OnceReport& report, std::ostream& out) {
   const ReportContext& c = report.context;
   out << "<h1>PCIe BAR report</h1><p>";
   for (const DeviceRun& d : report.devices)
-    out << escape_html(d.spec.name) << " " << badge(result_name(d)) << " &nbsp; ";
+    out << escape_html(d.spec.name) << " " << badge(result_name(d, baseline_of(report, d))) << " &nbsp; ";
   out << "</p>";
+  if (report.baseline)
+    for (const std::string& note : report.baseline->notes) out << "<p class=\"note\">" << escape_html(note) << "</p>";
   write_facts(
       {{"Host", c.host},
        {"Kernel", c.kernel},
@@ -378,7 +434,7 @@ void write_html(const OnceReport& report, std::ostream& out) {
       << escape_html(report.context.host) << " " << escape_html(report.context.date) << "</title><style>" << kStyle
       << "</style></head><body>\n";
   write_overview(report, out);
-  for (const DeviceRun& d : report.devices) write_device(d, out);
+  for (const DeviceRun& d : report.devices) write_device(d, baseline_of(report, d), out);
   out << "</body></html>\n";
 }
 

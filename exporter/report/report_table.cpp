@@ -13,12 +13,6 @@ namespace pcie_bar {
 
 namespace {
 
-std::string printf_string(const char* fmt, auto... args) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, fmt, args...);
-  return buf;
-}
-
 // The first line says plainly what is being measured, above all when it is not hardware.
 void write_device_header(const DeviceRun& d, const OnceReport& report, std::ostream& out) {
   if (d.spec.backend == Backend::kSim) {

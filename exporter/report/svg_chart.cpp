@@ -109,6 +109,8 @@ void draw_y_axis(const LineChart& chart, const Frame& f, std::ostream& out) {
       << escape_html(chart.y.title) << "</text></g>";
 }
 
+constexpr const char* kDash = " stroke-dasharray=\"6 4\"";
+
 // One row above the plot: a swatch and the series' label each, with room for the label's text
 // (about 7 px a character at the report's 12 px).
 void draw_legend(const LineChart& chart, const Frame& f, std::ostream& out) {
@@ -116,7 +118,7 @@ void draw_legend(const LineChart& chart, const Frame& f, std::ostream& out) {
   double x = f.left;
   for (const ChartSeries& s : chart.series) {
     out << "<line x1=\"" << num(x) << "\" x2=\"" << num(x + 18) << "\" y1=\"40\" y2=\"40\" stroke=\""
-        << escape_html(s.color) << "\" stroke-width=\"2.5\"/><circle cx=\"" << num(x + 9)
+        << escape_html(s.color) << "\" stroke-width=\"2.5\"" << (s.dashed ? kDash : "") << "/><circle cx=\"" << num(x + 9)
         << "\" cy=\"40\" r=\"3.5\" fill=\"" << escape_html(s.color) << "\"/><text x=\"" << num(x + 24)
         << "\" y=\"40\" dy=\"0.35em\">" << escape_html(s.label) << "</text>";
     x += 44 + 7.0 * static_cast<double>(s.label.size());
@@ -136,7 +138,8 @@ void draw_point(const ChartPoint& p, const Frame& f, std::ostream& out) {
 
 void draw_series(const ChartSeries& s, const Frame& f, std::ostream& out) {
   out << "<g class=\"series\"" << attributes(s.data) << " stroke=\"" << escape_html(s.color) << "\" fill=\""
-      << escape_html(s.color) << "\"><polyline fill=\"none\" stroke-width=\"2\" points=\"";
+      << escape_html(s.color) << "\"><polyline fill=\"none\" stroke-width=\"2\"" << (s.dashed ? kDash : "")
+      << " points=\"";
   for (const ChartPoint& p : s.points)
     out << num(f.x.pixel(std::log2(p.x))) << ',' << num(p.y > 0 ? f.y.pixel(std::log10(p.y)) : f.y.from) << ' ';
   out << "\"/>";

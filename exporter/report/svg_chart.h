@@ -31,6 +31,7 @@ struct ChartSeries {
   std::string color;  // a CSS colour
   DataAttributes data;
   std::vector<ChartPoint> points;  // in x order; joined by one polyline
+  bool dashed = false;             // drawn dashed: a reference (a baseline) rather than this run
 };
 
 struct ChartAxis {

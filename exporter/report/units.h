@@ -2,6 +2,7 @@
 // Human-readable figures for the table and HTML reports.
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 #include "core/device_spec.h"
@@ -27,6 +28,13 @@ const char* op_label(Op op);
 std::string timing_cpu_text(const TimingCpu& t);
 // "enabled; the window is saved and restored", "disabled (WRITE, R+W and write-verify are skipped)".
 std::string writes_text(const WriteSpec& w);
+
+// printf into a string: the report's fixed-width columns (at most 255 characters).
+std::string printf_string(const char* fmt, auto... args) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, fmt, args...);  // NOLINT(cppcoreguidelines-pro-type-vararg): formats are literals
+  return buf;
+}
 
 // Right-aligns `s` in `width` columns, counting UTF-8 characters (so "µs" is two columns).
 std::string pad_left(const std::string& s, std::size_t width);

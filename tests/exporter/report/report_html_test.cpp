@@ -182,5 +182,43 @@ TEST(ReportHtml, ShowsTheContextTheDeviceAndItsConfiguration) {
     EXPECT_NE(html.find(fact), std::string::npos) << fact;
 }
 
+// --baseline: the baseline's throughput dashed beside this run's per op, a table with the slower
+// cells first and marked, and the device failed by a slower cell as by a threshold.
+TEST(ReportHtml, ABaselineIsADashedSeriesPerOpAndATableWithSlowerCellsFirst) {
+  OnceReport rep = wider_report();
+  rep.devices[0].sweep.results[2].mismatches = 0;  // the sample's failed checks
+  rep.devices[0].verify.clear();
+  ASSERT_NE(html_of(rep).find("data-result=\"ok\""), std::string::npos);
+  DeviceComparison device{rep.devices[0].spec.name, "fpga0", "last-week.json", {}, 0, 0};
+  auto cell = [](Op op, uint64_t block, double before, double after, Verdict v) {
+    CellComparison c{op, block, {}, {}, {}};
+    c.before.throughput = before;
+    c.after.throughput = after;
+    c.change.throughput_ratio = after / before;
+    c.change.verdict = v;
+    return c;
+  };
+  device.cells = {cell(Op::kRead, 4, 2e6, 2e6, Verdict::kSame), cell(Op::kRead, 8, 4e6, 2e6, Verdict::kSlower),
+                  cell(Op::kWrite, 4, 1e6, 3e6, Verdict::kFaster)};
+  rep.baseline = Comparison{"this run", {device}, {"device old1: only in last-week.json"}};
+  const std::string html = html_of(rep);
+
+  const std::string svg = chart(html, "data-chart=\"throughput\"");
+  EXPECT_EQ(count(svg, "<g class=\"series\""), 5u);  // three ops, and the baseline of READ and WRITE
+  EXPECT_EQ(count(svg, "data-baseline=\"true\""), 2u);
+  EXPECT_EQ(count(svg, "stroke-dasharray"), 4u);  // two polylines, two legend swatches
+  EXPECT_EQ(count(svg, "data-verdict=\"slower\""), 1u);
+
+  const auto table = html.substr(html.find("<table class=\"grid baseline\">"));
+  EXPECT_NE(html.find("<h3>Baseline: 1 of 3 cells slower, 1 faster</h3>"), std::string::npos);
+  EXPECT_LT(table.find("<tr class=\"violated\"><td>READ</td><td class=\"num\">8 B</td>"), table.find("faster"));
+  EXPECT_NE(table.find("<td class=\"num\">0.500</td>"), std::string::npos);
+  EXPECT_NE(html.find("device old1: only in last-week.json"), std::string::npos);
+  EXPECT_NE(html.find("data-result=\"fail\""), std::string::npos);
+
+  rep.baseline->devices[0].cells.erase(rep.baseline->devices[0].cells.begin() + 1);  // no slower cell
+  EXPECT_NE(html_of(rep).find("data-result=\"ok\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace pcie_bar
