@@ -10,8 +10,8 @@
 
 #include "core/backend.h"
 #include "core/bar.h"
-#include "core/named_enum.h"
 #include "core/cell_change.h"
+#include "core/named_enum.h"
 #include "core/op.h"
 
 namespace pcie_bar {

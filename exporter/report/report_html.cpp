@@ -118,15 +118,15 @@ ChartPoint cell_point(const DeviceRun& d, const OpResult& r, double y, const std
 // The baseline's throughput per op, dashed in the op's colour, each point saying the change.
 void add_baseline_series(const DeviceComparison& baseline, LineChart& chart) {
   for (Op op : {Op::kRead, Op::kWrite, Op::kReadWrite}) {
-    ChartSeries s{std::string(op_label(op)) + " baseline", op_color(op), {{"op", op_name(op)}, {"baseline", "true"}},
-                  {}, true};
+    ChartSeries s{
+        std::string(op_label(op)) + " baseline", op_color(op), {{"op", op_name(op)}, {"baseline", "true"}}, {}, true};
     for (const CellComparison& c : baseline.cells) {
       if (c.op != op) continue;
       ChartPoint p;
       p.x = static_cast<double>(c.block_size);
       p.y = c.before.throughput;
-      p.tooltip = std::string(op_label(op)) + " " + format_bytes(c.block_size) + " baseline: " +
-                  format_bytes_per_second(c.before.throughput) + "; this run " +
+      p.tooltip = std::string(op_label(op)) + " " + format_bytes(c.block_size) +
+                  " baseline: " + format_bytes_per_second(c.before.throughput) + "; this run " +
                   format_bytes_per_second(c.after.throughput) + ", " + name_of(c.change.verdict);
       p.hollow = true;
       p.data = {{"block-size", std::to_string(c.block_size)}, {"verdict", name_of(c.change.verdict)}};
@@ -240,8 +240,8 @@ void write_thresholds(const DeviceRun& d, std::ostream& out) {
 // Every cell against the baseline (--baseline or the config's), slower ones first and marked.
 void write_baseline(const DeviceComparison& b, std::ostream& out) {
   out << "<h3>Baseline: " << b.count(Verdict::kSlower) << " of " << b.cells.size() << " cells slower, "
-      << b.count(Verdict::kFaster) << " faster</h3><p class=\"note\">Against " << escape_html(b.baseline_name)
-      << " in " << escape_html(b.baseline_source)
+      << b.count(Verdict::kFaster) << " faster</h3><p class=\"note\">Against " << escape_html(b.baseline_name) << " in "
+      << escape_html(b.baseline_source)
       << " (dashed in the throughput chart). Slower or faster only beyond the run-to-run spread (README: Comparing "
          "runs).</p><table class=\"grid baseline\"><tr><th>op</th><th>block</th><th>baseline</th><th>this "
          "run</th><th>ratio</th><th>p50 ratio</th><th>p99 ratio</th><th>verdict</th></tr>";
@@ -249,8 +249,8 @@ void write_baseline(const DeviceComparison& b, std::ostream& out) {
     for (const CellComparison& c : b.cells) {
       if (c.change.verdict != want) continue;
       auto ratio = [](double r) { return printf_string("%.3f", r); };
-      out << "<tr class=\"" << (want == Verdict::kSlower ? "violated" : name_of(want)) << "\"><td>"
-          << op_label(c.op) << "</td><td class=\"num\">" << format_bytes(c.block_size) << "</td><td class=\"num\">"
+      out << "<tr class=\"" << (want == Verdict::kSlower ? "violated" : name_of(want)) << "\"><td>" << op_label(c.op)
+          << "</td><td class=\"num\">" << format_bytes(c.block_size) << "</td><td class=\"num\">"
           << format_bytes_per_second(c.before.throughput) << "</td><td class=\"num\">"
           << format_bytes_per_second(c.after.throughput) << "</td><td class=\"num\">"
           << ratio(c.change.throughput_ratio) << "</td><td class=\"num\">" << ratio(c.change.p50_ratio)

@@ -118,8 +118,8 @@ void draw_legend(const LineChart& chart, const Frame& f, std::ostream& out) {
   double x = f.left;
   for (const ChartSeries& s : chart.series) {
     out << "<line x1=\"" << num(x) << "\" x2=\"" << num(x + 18) << "\" y1=\"40\" y2=\"40\" stroke=\""
-        << escape_html(s.color) << "\" stroke-width=\"2.5\"" << (s.dashed ? kDash : "") << "/><circle cx=\"" << num(x + 9)
-        << "\" cy=\"40\" r=\"3.5\" fill=\"" << escape_html(s.color) << "\"/><text x=\"" << num(x + 24)
+        << escape_html(s.color) << "\" stroke-width=\"2.5\"" << (s.dashed ? kDash : "") << "/><circle cx=\""
+        << num(x + 9) << "\" cy=\"40\" r=\"3.5\" fill=\"" << escape_html(s.color) << "\"/><text x=\"" << num(x + 24)
         << "\" y=\"40\" dy=\"0.35em\">" << escape_html(s.label) << "</text>";
     x += 44 + 7.0 * static_cast<double>(s.label.size());
   }

@@ -52,9 +52,9 @@ TEST(MetricsSection, DecodesProfileBlockSizesAndEachBucketLayout) {
 TEST(MetricsSection, BadValuesNameTheirKey) {
   EXPECT_EQ(error_of("{profile: tiny}"),
             "t.yml:2:48: devices[0].metrics.profile: 'tiny' is not a metrics profile (full or fleet)");
-  EXPECT_NE(error_of("{latency_buckets: [1us, 1us]}")
-                .find("devices[0].metrics.latency_buckets[1]: bounds must be ascending"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("{latency_buckets: [1us, 1us]}").find("devices[0].metrics.latency_buckets[1]: bounds must be ascending"),
+      std::string::npos);
   EXPECT_NE(error_of("{latency_buckets: [0ns]}").find("'0ns' is not a latency above 0"), std::string::npos);
   EXPECT_NE(error_of("{latency_buckets: fine}").find("'fine' is not a bucket layout"), std::string::npos);
   EXPECT_NE(error_of("{latency_buckets: {start: 1us, factor: 1, count: 5}}")

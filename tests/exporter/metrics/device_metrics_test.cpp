@@ -165,7 +165,9 @@ TEST(DeviceMetrics, ConfiguredBucketsAreTheHistogramsAndAReloadWithOthersStartsT
   DeviceMetrics m(spec);
   m.record_run(sample_run(false), 1.0);  // four reads of 900 ns
   m.record_run(sample_run(false), 2.0);
-  auto bucket = [&](std::size_t i) { return collect(m).at("pcie_bar_op_duration_seconds").metric.at(0).histogram.bucket.at(i); };
+  auto bucket = [&](std::size_t i) {
+    return collect(m).at("pcie_bar_op_duration_seconds").metric.at(0).histogram.bucket.at(i);
+  };
   EXPECT_DOUBLE_EQ(bucket(0).upper_bound, 1e-6);
   EXPECT_EQ(bucket(0).cumulative_count, 8u);
   EXPECT_EQ(bucket(2).upper_bound, std::numeric_limits<double>::infinity());
@@ -174,7 +176,7 @@ TEST(DeviceMetrics, ConfiguredBucketsAreTheHistogramsAndAReloadWithOthersStartsT
   m.set_spec(spec);
   m.record_run(sample_run(false), 3.0);
   EXPECT_DOUBLE_EQ(bucket(0).upper_bound, 5e-7);
-  EXPECT_EQ(bucket(1).cumulative_count, 4u);  // only the run since the reload
+  EXPECT_EQ(bucket(1).cumulative_count, 4u);       // only the run since the reload
   spec.sweep.interval = std::chrono::seconds(30);  // a reload that keeps the buckets keeps the counts
   m.set_spec(spec);
   m.record_run(sample_run(false), 4.0);
@@ -210,8 +212,9 @@ TEST(DeviceMetrics, ABaselineGivesTheThroughputRatioOfEachCellItHolds) {
   DeviceSpec spec;
   spec.baseline = BaselineSpec{"old.json", "pcie.yml:3:15: devices[0].baseline", "fpga0", {}};
   const double measured = 256 / 3.6e-6;  // sample_run: 256 bytes in 4 x 900 ns
-  spec.baseline->cells = {{Op::kRead, 64, CellFigures{.throughput = 2 * measured, .repetition_throughputs = {}}},
-                          {Op::kRead, 4096, CellFigures{.throughput = 1e6, .repetition_throughputs = {}}}};  // not measured now: no series
+  spec.baseline->cells = {
+      {Op::kRead, 64, CellFigures{.throughput = 2 * measured, .repetition_throughputs = {}}},
+      {Op::kRead, 4096, CellFigures{.throughput = 1e6, .repetition_throughputs = {}}}};  // not measured now: no series
   DeviceMetrics m(spec);
   m.record_run(sample_run(true), 1.0);  // write and rw are not in the baseline: no series
   auto f = collect(m);

@@ -6,13 +6,13 @@
 //
 // The tool's figures come from three `--once` runs made while the exporter runs and Prometheus
 // scrapes, so both see the same host. A p99 is compared only where the tool's own p99 is
-// reproducible (the median of its three runs agrees with another within 20 %): on a loaded host about 1 % of the spinning accesses (or of the 30 ns
-// model's batches) are interrupted for tens of µs, which puts the p99 of one run at the model's tail and that of the
-// next at the scheduler's; so it is compared only where fewer than 0.5 % of the exporter's reads
-// in the window lie beyond twice the model's tail. Such a p99 describes the host, and no reference for it exists; the table shows it either
-// way. The 30 ns model's p99 is never compared: its ops are timed in batches and counted at the batch mean, so its p99
-// is where the 1 % of batches the host interrupted begin, and three short `--once` runs can agree on it while twenty
-// service runs see one interrupted batch more.
+// reproducible (the median of its three runs agrees with another within 20 %): on a loaded host about 1 % of the
+// spinning accesses (or of the 30 ns model's batches) are interrupted for tens of µs, which puts the p99 of one run at
+// the model's tail and that of the next at the scheduler's; so it is compared only where fewer than 0.5 % of the
+// exporter's reads in the window lie beyond twice the model's tail. Such a p99 describes the host, and no reference for
+// it exists; the table shows it either way. The 30 ns model's p99 is never compared: its ops are timed in batches and
+// counted at the batch mean, so its p99 is where the 1 % of batches the host interrupted begin, and three short
+// `--once` runs can agree on it while twenty service runs see one interrupted batch more.
 #include <gtest/gtest.h>
 
 #include <algorithm>
