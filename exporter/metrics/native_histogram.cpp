@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 
@@ -40,7 +41,7 @@ int32_t native_bucket_index(double value, int schema) {
   if (schema > 0) {
     const auto& bounds = fraction_bounds(schema);
     const auto j = std::lower_bound(bounds.begin(), bounds.end(), frac) - bounds.begin();
-    return static_cast<int32_t>((exp - 1) * (1 << schema) + j);
+    return static_cast<int32_t>(static_cast<std::ptrdiff_t>((exp - 1) * (1 << schema)) + j);
   }
   // Schema <= 0: a bucket spans 2^-schema powers of two; ceil(log2(value)) / that, rounded up.
   const int log2_ceil = frac == 0.5 ? exp - 1 : exp;

@@ -179,10 +179,13 @@ void expect_every_query_returns_data(bool native) {
   testing::ExporterProcess exporter({"--config.file", cfg});
   ASSERT_GT(exporter.port(), 0) << exporter.log();
   // With the fleet rules, which the fleet dashboard's queries read (here on the one server that
-  // scrapes, in a fleet on the global one: tests/dashboards/fleet_test.cpp).
+  // scrapes, in a fleet on the global one: tests/dashboards/fleet_test.cpp), and the alert rules'
+  // latency recording rule, which promtool 2.42's test files cannot feed native histograms.
   testing::PrometheusServer prometheus(
       {"127.0.0.1:" + std::to_string(exporter.port())},
-      "rule_files: ['" PCIE_BAR_SOURCE_DIR "/dashboards/fleet/pcie_bar.fleet.rules.yml']\n", "1s",
+      "rule_files: ['" PCIE_BAR_SOURCE_DIR "/dashboards/fleet/pcie_bar.fleet.rules.yml', '" PCIE_BAR_SOURCE_DIR
+      "/dashboards/alerts/pcie_bar.rules.yml']\n",
+      "1s",
       native ? std::vector<std::string>{"--enable-feature=native-histograms"} : std::vector<std::string>{});
   if (native) {  // the latency histograms are native series: no _bucket series to fall back on
     ASSERT_FALSE(prometheus.wait_for("pcie_bar_op_duration_seconds{op=\"read\"}", 60).empty());
@@ -191,6 +194,7 @@ void expect_every_query_returns_data(bool native) {
   // rate() over the dashboards' interval needs two scrapes with growing counters.
   ASSERT_FALSE(prometheus.wait_for("rate(pcie_bar_transferred_bytes_total{op=\"rw\"}[1m]) > 0", 60).empty());
   std::this_thread::sleep_for(std::chrono::seconds(2));
+  EXPECT_EQ(prometheus.query("pcie_bar:read8_latency_p99:15m > 0").size(), 2u);  // rw0 and ro0
   auto substitute = [](std::string e) {
     for (auto [from, to] :
          {std::pair{"$job", "pcie_bar"}, {"$instance", ".+"}, {"$device", ".+"}, {"$__rate_interval", "1m"}})
