@@ -109,7 +109,7 @@ enum class MetricsProfile { kFull, kFleet };
 
 inline constexpr NamedValue<MetricsProfile> kMetricsProfiles[] = {
     {MetricsProfile::kFull, "full", "every swept block size, classic buckets 1-2-5 from 10 ns to 100 ms"},
-    {MetricsProfile::kFleet, "fleet", "block sizes 8, 64 and 4096, no classic buckets: about 70 series per device"},
+    {MetricsProfile::kFleet, "fleet", "block sizes 8, 64 and 4096, no classic buckets: under 100 series per device"},
 };
 static_assert(is_complete_table(kMetricsProfiles));
 
