@@ -185,8 +185,7 @@ void expect_every_query_returns_data(bool native) {
       {"127.0.0.1:" + std::to_string(exporter.port())},
       "rule_files: ['" PCIE_BAR_SOURCE_DIR "/dashboards/fleet/pcie_bar.fleet.rules.yml', '" PCIE_BAR_SOURCE_DIR
       "/dashboards/alerts/pcie_bar.rules.yml']\n",
-      "1s",
-      native ? std::vector<std::string>{"--enable-feature=native-histograms"} : std::vector<std::string>{});
+      "1s", native ? std::vector<std::string>{"--enable-feature=native-histograms"} : std::vector<std::string>{});
   if (native) {  // the latency histograms are native series: no _bucket series to fall back on
     ASSERT_FALSE(prometheus.wait_for("pcie_bar_op_duration_seconds{op=\"read\"}", 60).empty());
     EXPECT_TRUE(prometheus.query("pcie_bar_op_duration_seconds_bucket").empty());
