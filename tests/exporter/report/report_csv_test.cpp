@@ -3,33 +3,14 @@
 #include <algorithm>
 #include <sstream>
 
-#include "exporter/report/saved_report.h"
 #include "tests/exporter/report/sample_report.h"
 
 namespace pcie_bar {
 namespace {
 
-// The sample report compared with itself saved, its READ cell twice as fast in the baseline.
-OnceReport with_baseline() {
-  OnceReport rep = testing::sample_report();
-  SavedDevice saved = saved_device(rep.devices[0]);
-  saved.cells[0].figures.throughput *= 2;
-  saved.cells[0].figures.p50 /= 2;
-  saved.cells[0].figures.p50_ci_low /= 2;
-  saved.cells[0].figures.p50_ci_high /= 2;
-  SavedReport baseline;
-  baseline.source = "old.json";
-  baseline.devices = {saved};
-  SavedReport run;
-  run.source = "this run";
-  run.devices = {saved_device(rep.devices[0])};
-  rep.baseline = compare_reports(baseline, run);
-  return rep;
-}
-
 // With a baseline, four columns more: ratios and verdict per cell; a failed device's row keeps the shape.
 TEST(ReportCsv, ABaselineAddsRatiosAndTheVerdictToEachRow) {
-  OnceReport rep = with_baseline();
+  OnceReport rep = testing::sample_report_with_baseline();
   rep.devices.push_back(testing::failed_run("fpga1", Backend::kVfio, "0000:23:00.0", "busy"));
   std::ostringstream out;
   write_csv(rep, out);

@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "exporter/report/saved_report.h"
 #include "tests/exporter/report/sample_report.h"
 
 namespace pcie_bar {
@@ -15,26 +14,8 @@ nlohmann::json json_of(const OnceReport& rep) {
   return nlohmann::json::parse(out.str());
 }
 
-// The sample report compared with itself saved, its READ cell twice as fast in the baseline.
-OnceReport with_baseline() {
-  OnceReport rep = testing::sample_report();
-  SavedDevice saved = saved_device(rep.devices[0]);
-  saved.cells[0].figures.throughput *= 2;
-  saved.cells[0].figures.p50 /= 2;
-  saved.cells[0].figures.p50_ci_low /= 2;
-  saved.cells[0].figures.p50_ci_high /= 2;
-  SavedReport baseline;
-  baseline.source = "old.json";
-  baseline.devices = {saved};
-  SavedReport run;
-  run.source = "this run";
-  run.devices = {saved_device(rep.devices[0])};
-  rep.baseline = compare_reports(baseline, run);
-  return rep;
-}
-
 TEST(ReportJson, RepetitionsThroughputsAndTheBaselineComparison) {
-  OnceReport rep = with_baseline();
+  OnceReport rep = testing::sample_report_with_baseline();
   rep.devices[0].sweep.results[1].repetition_throughputs = {8e6, 7.9e6};
   const auto j = json_of(rep);
   EXPECT_EQ(j["devices"][0]["results"][1]["repetitions"]["throughputs_bytes_per_second"],

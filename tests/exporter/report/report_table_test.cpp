@@ -2,7 +2,6 @@
 
 #include <sstream>
 
-#include "exporter/report/saved_report.h"
 #include "tests/exporter/report/sample_report.h"
 
 namespace pcie_bar {
@@ -96,27 +95,9 @@ TEST(ReportTable, ThresholdsListViolationsFirstAndFailTheResult) {
       << t;
 }
 
-// The sample report compared with itself saved, its READ cell twice as fast in the baseline.
-OnceReport with_baseline() {
-  OnceReport rep = testing::sample_report();
-  SavedDevice saved = saved_device(rep.devices[0]);
-  saved.cells[0].figures.throughput *= 2;
-  saved.cells[0].figures.p50 /= 2;
-  saved.cells[0].figures.p50_ci_low /= 2;
-  saved.cells[0].figures.p50_ci_high /= 2;
-  SavedReport baseline;
-  baseline.source = "old.json";
-  baseline.devices = {saved};
-  SavedReport run;
-  run.source = "this run";
-  run.devices = {saved_device(rep.devices[0])};
-  rep.baseline = compare_reports(baseline, run);
-  return rep;
-}
-
 TEST(ReportTable, ABaselineIsASectionWithEveryCellAndTheResult) {
   std::ostringstream out;
-  write_table(with_baseline(), out);
+  write_table(testing::sample_report_with_baseline(), out);
   const std::string text = out.str();
   EXPECT_NE(text.find("=== BASELINE: fpga0 (A: fpga0 in old.json, B: this run) ==="), std::string::npos) << text;
   EXPECT_NE(text.find("|  0.500 |"), std::string::npos) << text;

@@ -2,6 +2,7 @@
 // A fixed report, built by hand, so reporter tests can assert exact figures.
 
 #include "exporter/report/report.h"
+#include "exporter/report/saved_report.h"
 
 namespace pcie_bar::testing {
 
@@ -58,6 +59,24 @@ inline OnceReport sample_report() {
   v.after = std::vector<std::byte>(16, std::byte{0x00});
   d.verify = {v};
   rep.devices.push_back(d);
+  return rep;
+}
+
+// The sample report compared with itself saved, its READ cell twice as fast in the baseline.
+inline OnceReport sample_report_with_baseline() {
+  OnceReport rep = sample_report();
+  SavedDevice saved = saved_device(rep.devices[0]);
+  saved.cells[0].figures.throughput *= 2;
+  saved.cells[0].figures.p50 /= 2;
+  saved.cells[0].figures.p50_ci_low /= 2;
+  saved.cells[0].figures.p50_ci_high /= 2;
+  SavedReport baseline;
+  baseline.source = "old.json";
+  baseline.devices = {saved};
+  SavedReport run;
+  run.source = "this run";
+  run.devices = {saved_device(rep.devices[0])};
+  rep.baseline = compare_reports(baseline, run);
   return rep;
 }
 
